@@ -1,0 +1,62 @@
+package cloudtrail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/stretchr/testify/assert"
+)
+
+func responseError(status int, err error) error {
+	return &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{
+		Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}}, Err: err,
+	}}
+}
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		name    string
+		err     error
+		kind    Kind
+		outcome string
+	}{
+		{"nil", nil, KindNone, "success"},
+		{"canceled", fmt.Errorf("op: %w", context.Canceled), KindCanceled, "network_error"},
+		{"throttled", responseError(400, &smithy.GenericAPIError{Code: "ThrottlingException"}), KindThrottled, "throttled"},
+		{"invalid token", responseError(400, &types.InvalidNextTokenException{}), KindInvalidToken, "client_error"},
+		{"access denied", responseError(400, &smithy.GenericAPIError{Code: "AccessDeniedException"}), KindAccessDenied, "client_error"},
+		{"expired token", responseError(400, &smithy.GenericAPIError{Code: "ExpiredTokenException"}), KindAccessDenied, "client_error"},
+		{"bad range", responseError(400, &types.InvalidTimeRangeException{}), KindClient, "client_error"},
+		{"5xx", responseError(503, &smithy.GenericAPIError{Code: "ServiceUnavailable", Fault: smithy.FaultServer}), KindServer, "server_error"},
+		{"refused", &net.OpError{Op: "dial", Err: errors.New("connection refused")}, KindServer, "network_error"},
+		{"url error", &url.Error{Op: "Post", URL: "http://x", Err: errors.New("EOF")}, KindServer, "network_error"},
+		{"unknown", errors.New("unexpected end of JSON input"), KindServer, "network_error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.kind, Classify(tt.err), Classify(tt.err).String())
+			assert.Equal(t, tt.outcome, Outcome(tt.err))
+		})
+	}
+}
+
+func TestLimitersShareByKeyAndKeepTheLowerRate(t *testing.T) {
+	var l Limiters
+	a := l.Get("acct|us-east-1", 2)
+	assert.Same(t, a, l.Get("acct|us-east-1", 5), "one limiter per account and region")
+	assert.NotSame(t, a, l.Get("acct|eu-west-1", 2))
+	l.Get("acct|us-east-1", 1)
+	assert.Equal(t, limit(1), a.Limit(), "the lower rate wins")
+	assert.Equal(t, 1, a.Burst())
+	assert.Greater(t, time.Duration(float64(time.Second)/float64(limit(2))), 500*time.Millisecond)
+}

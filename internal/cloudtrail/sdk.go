@@ -1,0 +1,90 @@
+package cloudtrail
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// Retry policy for one LookupEvents call. Throttling and 5xx are retried by the SDK's
+// standard retryer with exponential backoff and full jitter; the SDK's client-side retry
+// quota is off, because the shared limiter already paces every attempt and a tripped
+// quota would turn a throttling storm into failed polls.
+const (
+	maxAttempts    = 6
+	maxBackoff     = 20 * time.Second
+	attemptTimeout = 30 * time.Second
+)
+
+// AttemptObserver is told the outcome of every HTTP attempt (retries included).
+type AttemptObserver func(ctx context.Context, err error)
+
+// SDKOptions configures NewSDKClient.
+type SDKOptions struct {
+	// Endpoint overrides the CloudTrail endpoint (VPC endpoint, FIPS, local emulator).
+	Endpoint string
+	// Limiter paces every attempt; share it between all clients of one account-region.
+	Limiter Waiter
+	// Observe, when set, sees the outcome of every attempt.
+	Observe AttemptObserver
+}
+
+// Waiter blocks until a request may be sent, or ctx ends.
+type Waiter interface {
+	Wait(ctx context.Context) error
+}
+
+// NewSDKClient returns the aws-sdk-go-v2 CloudTrail client for cfg (which carries the
+// region and credentials), with this package's pacing, retry policy and observation, and
+// a function that closes its idle connections once the client is no longer used.
+func NewSDKClient(cfg aws.Config, opts SDKOptions) (*cloudtrail.Client, func()) {
+	transport := awshttp.NewBuildableClient().GetTransport() // the SDK's defaults, owned here
+	httpClient := &http.Client{
+		Timeout:   attemptTimeout,
+		Transport: WrapTransport(transport),
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse // like the SDK: a redirect is an answer, not a hop
+		},
+	}
+	client := cloudtrail.NewFromConfig(cfg, func(o *cloudtrail.Options) {
+		if opts.Endpoint != "" {
+			o.BaseEndpoint = aws.String(opts.Endpoint)
+		}
+		o.HTTPClient = httpClient
+		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
+			so.MaxAttempts = maxAttempts
+			so.MaxBackoff = maxBackoff
+			so.RateLimiter = ratelimit.None
+		})
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Finalize.Insert(attemptMiddleware(opts), "Retry", middleware.After)
+		})
+	})
+	return client, transport.CloseIdleConnections
+}
+
+// attemptMiddleware runs once per HTTP attempt, inside the retry loop: it waits for the
+// shared limiter, so retries are paced too, and reports the attempt's outcome.
+func attemptMiddleware(opts SDKOptions) middleware.FinalizeMiddleware {
+	return middleware.FinalizeMiddlewareFunc("awscloudtrailAttempt", func(
+		ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler,
+	) (middleware.FinalizeOutput, middleware.Metadata, error) {
+		if opts.Limiter != nil {
+			if err := opts.Limiter.Wait(ctx); err != nil {
+				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+			}
+		}
+		out, md, err := next.HandleFinalize(ctx, in)
+		if opts.Observe != nil && ctx.Err() == nil {
+			opts.Observe(ctx, err)
+		}
+		return out, md, err
+	})
+}
