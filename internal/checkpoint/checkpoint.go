@@ -1,0 +1,167 @@
+// Package checkpoint keeps a stream's polling state: how far events are settled, how far
+// they have been read, and the IDs already emitted inside the overlap window. It persists
+// the state through a collector storage extension, or keeps it in memory when none is
+// configured.
+package checkpoint // import "github.com/otelcol-cloudtrail/awscloudtrail/internal/checkpoint"
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/extension/xextension/storage"
+)
+
+// formatVersion is stored with every state, so a later format can read an older one.
+const formatVersion = 1
+
+// State is one stream's position.
+type State struct {
+	// Settled: every event with an eventTime before it has been emitted, or will never be.
+	Settled time.Time
+	// Head: the newest eventTime up to which the stream has been read completely.
+	Head time.Time
+	// Seen maps the IDs emitted with eventTime >= Settled to their eventTime.
+	Seen map[string]time.Time
+}
+
+// Clone returns a deep copy of s.
+func (s State) Clone() State {
+	c := State{Settled: s.Settled, Head: s.Head, Seen: make(map[string]time.Time, len(s.Seen))}
+	for id, t := range s.Seen {
+		c.Seen[id] = t
+	}
+	return c
+}
+
+// Prune drops the seen IDs whose eventTime is before Settled.
+func (s *State) Prune() {
+	for id, t := range s.Seen {
+		if t.Before(s.Settled) {
+			delete(s.Seen, id)
+		}
+	}
+}
+
+// Store loads and saves states by key.
+type Store interface {
+	// Load returns the state saved under key; found is false when there is none.
+	Load(ctx context.Context, key string) (st State, found bool, err error)
+	Save(ctx context.Context, key string, st State) error
+}
+
+type wireState struct {
+	Version int              `json:"v"`
+	Settled int64            `json:"settled"`
+	Head    int64            `json:"head"`
+	Seen    map[string]int64 `json:"seen,omitempty"`
+}
+
+// Marshal encodes st (times with nanosecond precision).
+func Marshal(st State) ([]byte, error) {
+	w := wireState{Version: formatVersion, Settled: st.Settled.UnixNano(), Head: st.Head.UnixNano()}
+	if len(st.Seen) > 0 {
+		w.Seen = make(map[string]int64, len(st.Seen))
+		for id, t := range st.Seen {
+			w.Seen[id] = t.UnixNano()
+		}
+	}
+	return json.Marshal(w)
+}
+
+// Unmarshal decodes what Marshal wrote.
+func Unmarshal(b []byte) (State, error) {
+	var w wireState
+	if err := json.Unmarshal(b, &w); err != nil {
+		return State{}, fmt.Errorf("decode checkpoint: %w", err)
+	}
+	if w.Version != formatVersion {
+		return State{}, fmt.Errorf("decode checkpoint: unknown format version %d", w.Version)
+	}
+	st := State{
+		Settled: time.Unix(0, w.Settled).UTC(),
+		Head:    time.Unix(0, w.Head).UTC(),
+		Seen:    make(map[string]time.Time, len(w.Seen)),
+	}
+	for id, ns := range w.Seen {
+		st.Seen[id] = time.Unix(0, ns).UTC()
+	}
+	return st, nil
+}
+
+// StorageStore keeps states in a collector storage client.
+type StorageStore struct {
+	client storage.Client
+}
+
+// NewStorageStore returns a Store over client.
+func NewStorageStore(client storage.Client) *StorageStore {
+	return &StorageStore{client: client}
+}
+
+// Load implements Store. A missing key is not an error; a failing storage is.
+func (s *StorageStore) Load(ctx context.Context, key string) (State, bool, error) {
+	b, err := s.client.Get(ctx, key)
+	if err != nil {
+		return State{}, false, fmt.Errorf("read checkpoint %q: %w", key, err)
+	}
+	if b == nil {
+		return State{}, false, nil
+	}
+	st, err := Unmarshal(b)
+	if err != nil {
+		return State{}, false, fmt.Errorf("checkpoint %q: %w", key, err)
+	}
+	return st, true, nil
+}
+
+// Save implements Store.
+func (s *StorageStore) Save(ctx context.Context, key string, st State) error {
+	b, err := Marshal(st)
+	if err != nil {
+		return err
+	}
+	if err := s.client.Set(ctx, key, b); err != nil {
+		return fmt.Errorf("write checkpoint %q: %w", key, err)
+	}
+	return nil
+}
+
+// MemoryStore keeps states in memory: they last as long as the process.
+type MemoryStore struct {
+	mu sync.Mutex
+	m  map[string][]byte
+}
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore { return &MemoryStore{m: make(map[string][]byte)} }
+
+// Load implements Store.
+func (s *MemoryStore) Load(_ context.Context, key string) (State, bool, error) {
+	s.mu.Lock()
+	b, ok := s.m[key]
+	s.mu.Unlock()
+	if !ok {
+		return State{}, false, nil
+	}
+	st, err := Unmarshal(b)
+	return st, err == nil, err
+}
+
+// Save implements Store.
+func (s *MemoryStore) Save(_ context.Context, key string, st State) error {
+	b, err := Marshal(st)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.m[key] = b
+	s.mu.Unlock()
+	return nil
+}
+
+// ErrNoStorage is returned when a configured storage extension is missing or is not one.
+var ErrNoStorage = errors.New("storage extension not found or not a storage extension")
