@@ -1,0 +1,186 @@
+package awsemu
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"maps"
+	"math"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Defaults applied by New to zero-valued Options fields.
+const (
+	DefaultAccountID         = "123456789012"
+	DefaultRequestsPerSecond = 2.0 // CloudTrail's LookupEvents quota per account and region
+	DefaultMinLatency        = 2 * time.Millisecond
+)
+
+// Options configures a Server. The zero value is usable.
+type Options struct {
+	// Clock is the server's notion of now: event visibility, the 90-day window,
+	// quotas, throttle storms and request records all use it. Default time.Now.
+	Clock func() time.Time
+	// RequestsPerSecond is the LookupEvents quota per account AND region, enforced
+	// with a token bucket. 0 means DefaultRequestsPerSecond (2); <0 means unlimited.
+	RequestsPerSecond float64
+	// Burst is the token bucket's capacity. 0 means ceil(RequestsPerSecond), at
+	// least 1 (2 with the default quota).
+	Burst int
+	// DefaultAccount is the account of requests whose access key is not in
+	// Accounts. Default DefaultAccountID.
+	DefaultAccount string
+	// Accounts maps access key IDs to account IDs.
+	Accounts map[string]string
+	// Logger receives one debug line per request. Default: discard.
+	Logger *slog.Logger
+	// Seed seeds the random source behind ErrorRate and MalformedRate, so a run
+	// can be replayed. The zero seed is a valid, fixed seed.
+	Seed uint64
+	// MinLatency is the least time, in real time, between receiving a request and
+	// answering it. Default DefaultMinLatency; <0 means none. See the package doc:
+	// an instant local server races with aws-sdk-go-v2's request-body handling.
+	MinLatency time.Duration
+	// Fallback serves requests without an X-Amz-Target header, or not POSTed (restJson1 APIs
+	// such as Lookout for Metrics plug in here). Default: an AWS-shaped 404
+	// UnknownOperationException.
+	Fallback http.Handler
+}
+
+// Server is the emulator: an http.Handler plus an optional listener.
+type Server struct {
+	opts    Options
+	store   *Store
+	targets map[string]operation
+	quota   *quota
+	faults  *faultState
+	log     *requestLog
+
+	mu   sync.Mutex
+	http *http.Server
+}
+
+// New returns a Server with an empty Store.
+func New(opts Options) *Server {
+	opts = withDefaults(opts)
+	s := &Server{
+		opts:   opts,
+		store:  NewStore(),
+		quota:  newQuota(opts.RequestsPerSecond, opts.Burst),
+		faults: newFaultState(opts.Seed),
+		log:    &requestLog{},
+	}
+	s.targets = map[string]operation{}
+	s.registerCloudTrail()
+	return s
+}
+
+func withDefaults(o Options) Options {
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.RequestsPerSecond == 0 {
+		o.RequestsPerSecond = DefaultRequestsPerSecond
+	}
+	if o.Burst <= 0 {
+		o.Burst = max(1, int(math.Ceil(o.RequestsPerSecond)))
+	}
+	if o.MinLatency == 0 {
+		o.MinLatency = DefaultMinLatency
+	}
+	o.Accounts = maps.Clone(o.Accounts)
+	if o.DefaultAccount == "" {
+		o.DefaultAccount = DefaultAccountID
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Fallback == nil {
+		o.Fallback = http.HandlerFunc(unknownOperation)
+	}
+	return o
+}
+
+// Store returns the server's event store.
+func (s *Server) Store() *Store { return s.store }
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+
+// serveHTTP routes on X-Amz-Target: awsJson1_1 operations are served here, anything
+// else goes to the fallback handler.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	reqID := newUUID()
+	w.Header().Set("x-amzn-RequestId", reqID)
+	target := r.Header.Get("X-Amz-Target")
+	if target == "" || r.Method != http.MethodPost {
+		started := time.Now()
+		rec := s.newRecord(r, target, reqID)
+		sw := &statusWriter{ResponseWriter: w, hold: func() {
+			sleep(r.Context(), s.opts.MinLatency-time.Since(started))
+		}}
+		s.opts.Fallback.ServeHTTP(sw, r)
+		rec.Status = sw.status()
+		if rec.Status >= 400 {
+			rec.ErrorCode = sw.Header().Get("X-Amzn-ErrorType")
+		}
+		s.finish(rec)
+		return
+	}
+	s.serveJSON(w, r, target, reqID)
+}
+
+// unknownOperation is the default fallback: an AWS-shaped 404.
+func unknownOperation(w http.ResponseWriter, r *http.Request) {
+	writeAPIError(w, &apiError{Status: http.StatusNotFound, Code: "UnknownOperationException",
+		Message: "no operation matches " + r.Method + " " + r.URL.Path})
+}
+
+// Start listens on addr (e.g. "127.0.0.1:0") and serves in the background. It returns
+// the base URL to use as an SDK BaseEndpoint, e.g. "http://127.0.0.1:41234".
+func (s *Server) Start(addr string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.http != nil {
+		return "", errors.New("awsemu: server already started")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func(srv *http.Server) { _ = srv.Serve(ln) }(s.http)
+	return "http://" + ln.Addr().String(), nil
+}
+
+// Close stops the listener started by Start and closes open connections. It is a
+// no-op when the server was never started.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.http == nil {
+		return nil
+	}
+	err := s.http.Close()
+	s.http = nil
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}

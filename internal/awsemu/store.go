@@ -1,0 +1,139 @@
+// Package awsemu is a local emulator of the AWS APIs this project talks to: CloudTrail
+// LookupEvents and the Amazon Lookout for Metrics API. It serves tests, benchmarks and
+// `make run`; it is not a security boundary.
+//
+// Requests are routed on the X-Amz-Target header (awsJson1_1 operations such as
+// CloudTrail_20131101.LookupEvents); requests without that header go to a fallback
+// handler (Options.Fallback), where a restJson1 API can be plugged in.
+//
+// The account and region of a request come from the Credential scope of its Signature
+// Version 4 Authorization header (Credential=AKID/DATE/REGION/SERVICE/aws4_request):
+// the account is Options.Accounts[AKID], or Options.DefaultAccount for unknown keys, and
+// the region is REGION. The signature itself is parsed but NEVER verified.
+//
+// Time: Options.Clock drives everything observable (event visibility, the 90-day
+// lookup window, quotas, throttle storms, request records), so tests can use a fake
+// clock. Only Options.MinLatency and Faults.Latency are real time.
+//
+// SDK clients: give aws-sdk-go-v2 clients NewHTTPClient() as their HTTPClient. With
+// the SDK's default HTTP client a near-instant local server makes responses over
+// about 4 KiB fail now and then with "use of closed network connection" (a client-side
+// race, see NewHTTPClient); Options.MinLatency (default 2ms) makes it rare and the
+// SDK's standard retryer retries it, but only NewHTTPClient removes it.
+package awsemu
+
+import (
+	"slices"
+	"sync"
+	"time"
+)
+
+// Resource is one entry of a LookupEvents event's Resources list.
+type Resource struct {
+	ResourceType string
+	ResourceName string
+}
+
+// Event is one CloudTrail event held by the emulator. CloudTrailEvent is the record's
+// JSON exactly as LookupEvents returns it. VisibleAt is when LookupEvents starts to
+// return it (eventTime plus the delivery delay). Insight marks a CloudTrail Insights
+// event: LookupEvents returns it only when asked for EventCategory "insight", and
+// returns other events only when no EventCategory is given.
+type Event struct {
+	Account         string
+	Region          string
+	EventID         string
+	EventName       string
+	EventSource     string
+	EventTime       time.Time
+	ReadOnly        bool
+	Username        string
+	AccessKeyID     string
+	Resources       []Resource
+	CloudTrailEvent string
+	VisibleAt       time.Time
+	Insight         bool
+}
+
+// Store holds CloudTrail events per account and region, sorted newest first, the order
+// LookupEvents returns them in. It is safe for concurrent use.
+type Store struct {
+	mu     sync.RWMutex
+	events map[streamKey]*stream
+}
+
+type streamKey struct{ account, region string }
+
+// NewStore returns an empty store.
+func NewStore() *Store {
+	return &Store{events: make(map[streamKey]*stream)}
+}
+
+// Add inserts events, keeping each account-region list sorted newest first. Inserting
+// one event costs O(log n) comparisons plus a copy of the events between it and the
+// nearer end of the list, so events newer or older than all others (live arrival,
+// backfill) cost O(1) amortized. A batch of more than 16 events is sorted once and
+// merged in O(n+m), so seeding millions of events is fast, in one call or in chunks.
+// Events are copied (shallowly); the caller may reuse evs.
+func (s *Store) Add(evs ...Event) {
+	if len(evs) == 0 {
+		return
+	}
+	owned := slices.Clone(evs) // one allocation backs every stored pointer
+	groups := make(map[streamKey][]*Event)
+	for i := range owned {
+		k := streamKey{owned[i].Account, owned[i].Region}
+		groups[k] = append(groups[k], &owned[i])
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, batch := range groups {
+		st := s.events[k]
+		if st == nil {
+			st = &stream{}
+			s.events[k] = st
+		}
+		st.add(batch)
+	}
+}
+
+// compareNewestFirst orders a before b (-1) when a is newer, or as new with a larger
+// EventID.
+func compareNewestFirst(a, b *Event) int {
+	return compareKey(a.EventTime, a.EventID, b.EventTime, b.EventID)
+}
+
+func compareKey(at time.Time, aid string, bt time.Time, bid string) int {
+	if c := bt.Compare(at); c != 0 {
+		return c
+	}
+	switch {
+	case aid > bid:
+		return -1
+	case aid < bid:
+		return 1
+	}
+	return 0
+}
+
+// Snapshot calls fn with the account-region's events, newest first, under a read lock.
+// fn must not keep the slice or modify the events.
+func (s *Store) Snapshot(account, region string, fn func(newestFirst []*Event)) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn(s.events[streamKey{account, region}].list())
+}
+
+// Len returns the number of events held for an account and region, visible or not.
+func (s *Store) Len(account, region string) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.events[streamKey{account, region}].list())
+}
+
+// Reset removes every event.
+func (s *Store) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.events = make(map[streamKey]*stream)
+}
