@@ -1,0 +1,96 @@
+package poll
+
+import (
+	"context"
+	"time"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
+)
+
+// ReadOnlyFilter selects events by their readOnly flag.
+type ReadOnlyFilter int
+
+const (
+	// ReadOnlyAll keeps every event.
+	ReadOnlyAll ReadOnlyFilter = iota
+	// ReadOnlyRead keeps read-only events.
+	ReadOnlyRead
+	// ReadOnlyWrite keeps events that are not read-only.
+	ReadOnlyWrite
+)
+
+// Settings describe one stream.
+type Settings struct {
+	Region        string
+	EventSource   string
+	MaxEventDelay time.Duration
+	// Start is where a stream without a checkpoint begins.
+	Start      time.Time
+	EventNames map[string]bool // empty keeps every name
+	ReadOnly   ReadOnlyFilter
+	Translate  translate.Options
+
+	// Slicing. Zero values take the defaults below.
+	InitialSlice     time.Duration
+	MinSlice         time.Duration
+	MaxSlice         time.Duration
+	TargetEvents     int // events a slice aims to hold
+	MaxEvents        int // a slice that grows past this is cut and read again, smaller
+	MaxOverlapEvents int // see Stream.plan
+}
+
+const (
+	defaultInitialSlice     = time.Hour
+	defaultMinSlice         = time.Second
+	defaultMaxSlice         = 7 * 24 * time.Hour
+	defaultTargetEvents     = 1000
+	defaultMaxEvents        = 2500
+	defaultMaxOverlapEvents = 2500
+)
+
+func (s Settings) withDefaults() Settings {
+	setDur(&s.InitialSlice, defaultInitialSlice)
+	setDur(&s.MinSlice, defaultMinSlice)
+	setDur(&s.MaxSlice, defaultMaxSlice)
+	setInt(&s.TargetEvents, defaultTargetEvents)
+	setInt(&s.MaxEvents, defaultMaxEvents)
+	setInt(&s.MaxOverlapEvents, defaultMaxOverlapEvents)
+	return s
+}
+
+func setDur(d *time.Duration, def time.Duration) {
+	if *d <= 0 {
+		*d = def
+	}
+}
+
+func setInt(n *int, def int) {
+	if *n <= 0 {
+		*n = def
+	}
+}
+
+// CheckpointKey names the stream's checkpoint in storage.
+func (s Settings) CheckpointKey() string {
+	return "awscloudtrail/v1/" + s.Region + "/" + s.EventSource
+}
+
+func (s Settings) wants(name, readOnly string) bool {
+	if len(s.EventNames) > 0 && !s.EventNames[name] {
+		return false
+	}
+	switch s.ReadOnly {
+	case ReadOnlyRead:
+		return readOnly == "true"
+	case ReadOnlyWrite:
+		return readOnly != "true"
+	default:
+		return true
+	}
+}
+
+type nopMetrics struct{}
+
+func (nopMetrics) Emitted(_ context.Context, _ int)    {}
+func (nopMetrics) Duplicates(_ context.Context, _ int) {}
+func (nopMetrics) Malformed(_ context.Context, _ int)  {}

@@ -1,0 +1,191 @@
+// Package poll turns one CloudTrail stream (an account, a region and an event source)
+// into log batches without losing late events: every poll reads from the settled point to
+// now in time slices, oldest first, drops the events already emitted, and advances and
+// persists its checkpoint only after the pipeline accepted a slice.
+package poll // import "github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/collector/consumer"
+	"go.uber.org/zap"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/checkpoint"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
+)
+
+// Retention is how far back LookupEvents reaches.
+const Retention = 90 * 24 * time.Hour
+
+// Source reads one page of LookupEvents results.
+type Source interface {
+	Lookup(ctx context.Context, q cloudtrail.Query, token string) (cloudtrail.Page, error)
+}
+
+// Metrics receives the stream's per-event counts.
+type Metrics interface {
+	Emitted(ctx context.Context, n int)
+	Duplicates(ctx context.Context, n int)
+	Malformed(ctx context.Context, n int)
+}
+
+// Deps are what a Stream talks to.
+type Deps struct {
+	Source   Source
+	Next     consumer.Logs
+	Store    checkpoint.Store
+	Metrics  Metrics
+	Logger   *zap.Logger
+	Now      func() time.Time // defaults to time.Now
+	Observed func() time.Time // ObservedTimestamp of records; defaults to Now
+}
+
+// Stream polls one account-region-event source.
+type Stream struct {
+	set      Settings
+	deps     Deps
+	key      string
+	state    checkpoint.State
+	loaded   bool
+	sliceDur time.Duration
+	head     atomic.Int64 // state.Head in Unix nanoseconds, for the lag gauge
+}
+
+// NewStream returns a stream; its checkpoint is loaded on the first Poll.
+func NewStream(set Settings, deps Deps) *Stream {
+	set = set.withDefaults()
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.Observed == nil {
+		deps.Observed = deps.Now
+	}
+	if deps.Metrics == nil {
+		deps.Metrics = nopMetrics{}
+	}
+	if deps.Logger == nil {
+		deps.Logger = zap.NewNop()
+	}
+	return &Stream{set: set, deps: deps, key: set.CheckpointKey(), sliceDur: set.InitialSlice}
+}
+
+// Head returns the time up to which the stream has been read completely (zero before the
+// first poll).
+func (s *Stream) Head() time.Time {
+	ns := s.head.Load()
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns)
+}
+
+// Poll reads everything from the settled point to now. On any error nothing past the last
+// accepted slice advances, and the next Poll reads the rest again.
+func (s *Stream) Poll(ctx context.Context) error {
+	if err := s.load(ctx); err != nil {
+		return err
+	}
+	now := s.deps.Now()
+	s.clampRetention(now)
+	for _, sp := range s.plan(now) {
+		if err := s.readSpan(ctx, sp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Stream) load(ctx context.Context) error {
+	if s.loaded {
+		return nil
+	}
+	st, found, err := s.deps.Store.Load(ctx, s.key)
+	if err != nil {
+		return err
+	}
+	if !found {
+		st = checkpoint.State{Settled: s.set.Start, Head: s.set.Start, Seen: map[string]time.Time{}}
+	} else {
+		s.deps.Logger.Info("Resuming from checkpoint", zap.String("stream", s.key),
+			zap.Time("settled", st.Settled), zap.Time("head", st.Head), zap.Int("seen", len(st.Seen)))
+	}
+	s.state, s.loaded = st, true
+	s.head.Store(st.Head.UnixNano())
+	return nil
+}
+
+// clampRetention moves a position older than LookupEvents' reach to the oldest reachable
+// time (plus a minute of margin for clock skew), and says so: events before it are gone.
+func (s *Stream) clampRetention(now time.Time) {
+	oldest := now.Add(-Retention + time.Minute)
+	if !s.state.Settled.Before(oldest) {
+		return
+	}
+	s.deps.Logger.Warn("Checkpoint is older than CloudTrail event history; resuming at its oldest event",
+		zap.String("stream", s.key), zap.Time("checkpoint", s.state.Settled), zap.Time("resume_at", oldest))
+	s.state.Settled = oldest
+	if s.state.Head.Before(oldest) {
+		s.state.Head = oldest
+	}
+	s.state.Prune()
+}
+
+// span is a time range to read in slices. settles says whether it starts at the settled
+// point, so reading it may move that point.
+type span struct {
+	start, end time.Time
+	settles    bool
+}
+
+// plan picks what to read. Normally that is [Settled, now]: the overlap window is read
+// again on every poll, so a late event is emitted one poll after it becomes visible. When
+// the overlap holds so many events that reading it every poll would eat the quota, only
+// the part leaving the window is read again, plus [Head, now]: each event is then read
+// twice in all, and a late one is emitted when its time leaves the window.
+func (s *Stream) plan(now time.Time) []span {
+	settled, head := s.state.Settled, s.state.Head
+	if len(s.state.Seen) <= s.set.MaxOverlapEvents || !head.After(now.Add(-s.set.MaxEventDelay)) {
+		return []span{{start: settled, end: now, settles: true}}
+	}
+	var spans []span
+	if edge := now.Add(-s.set.MaxEventDelay); !edge.Before(settled) {
+		spans = append(spans, span{start: settled, end: edge, settles: true})
+	}
+	return append(spans, span{start: head, end: now})
+}
+
+func (s *Stream) readSpan(ctx context.Context, sp span) error {
+	a := sp.start
+	for !a.After(sp.end) {
+		b := a.Add(s.sliceDur)
+		if b.After(sp.end) {
+			b = sp.end
+		}
+		queried := s.deps.Now()
+		events, err := s.fetch(ctx, a, b)
+		if errors.Is(err, errSliceTooBig) {
+			continue // fetch shrank the slice; read the same start again
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.emit(ctx, events, slice{a, b, queried, sp.settles}); err != nil {
+			return err
+		}
+		s.adapt(len(events), b.Sub(a))
+		if !b.Before(sp.end) {
+			return nil
+		}
+		a = b // inclusive bounds: events at exactly b are read twice and de-duplicated
+	}
+	return nil
+}
+
+func (s *Stream) String() string { return fmt.Sprintf("stream %s", s.key) }
+
+// Settings returns the stream's settings.
+func (s *Stream) Settings() Settings { return s.set }
