@@ -1,0 +1,49 @@
+package awscloudtrailreceiver
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// sessionName names the STS session when role_arn is set; it shows in the role's own
+// CloudTrail events.
+const sessionName = "otelcol-awscloudtrail"
+
+// loadAWSConfig builds the SDK config for one region from the standard credential chain,
+// the profile and the role to assume. It reads local files only; credentials are fetched
+// on the first request.
+func loadAWSConfig(ctx context.Context, c *Config, region string) (aws.Config, error) {
+	opts := []func(*config.LoadOptions) error{}
+	if region != "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	if c.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load AWS config for %s: %w", region, err)
+	}
+	if c.RoleARN != "" {
+		provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), c.RoleARN, func(o *stscreds.AssumeRoleOptions) {
+			o.RoleSessionName = sessionName
+			if c.ExternalID != "" {
+				o.ExternalID = aws.String(c.ExternalID)
+			}
+		})
+		cfg.Credentials = aws.NewCredentialsCache(provider)
+	}
+	return cfg, nil
+}
+
+// limiterKey names the account-region whose quota a stream shares. The account is not
+// known before a request, so it is identified by what selects it: the credentials
+// settings and the endpoint.
+func limiterKey(c *Config, region string) string {
+	return fmt.Sprintf("%s|%s|%s|%s", c.Endpoint, c.Profile, c.RoleARN, region)
+}

@@ -1,0 +1,135 @@
+package awscloudtrailreceiver // import "github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver"
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+)
+
+// Config configures the awscloudtrail receiver.
+type Config struct {
+	// Regions to poll. Empty means the region of the AWS config or environment.
+	Regions []string `mapstructure:"regions"`
+	// EventSources are polled one server-side stream per source and region.
+	EventSources []string `mapstructure:"event_sources"`
+	// EventNames, when set, keeps only these event names (client-side).
+	EventNames []string `mapstructure:"event_names"`
+	// ReadOnly keeps all, read or write events (client-side).
+	ReadOnly string `mapstructure:"read_only"`
+	// PollInterval is the time between polls.
+	PollInterval time.Duration `mapstructure:"poll_interval"`
+	// MaxEventDelay is how late an event may become visible: the overlap window.
+	MaxEventDelay time.Duration `mapstructure:"max_event_delay"`
+	// StartAt is where a stream without a checkpoint begins: "now", a duration to look
+	// back (for example 24h) or an RFC3339 time. It is clamped to 90 days.
+	StartAt string `mapstructure:"start_at"`
+	// RequestsPerSecond is the LookupEvents budget per account and region.
+	RequestsPerSecond float64 `mapstructure:"requests_per_second"`
+	// Body is raw (the record's JSON as AWS gave it), map or none.
+	Body string `mapstructure:"body"`
+	// Endpoint overrides the CloudTrail endpoint (VPC endpoint, FIPS, local emulator).
+	Endpoint string `mapstructure:"endpoint"`
+	// Profile is the shared-config profile to use.
+	Profile string `mapstructure:"profile"`
+	// RoleARN is a role to assume through STS; ExternalID goes with it.
+	RoleARN    string `mapstructure:"role_arn"`
+	ExternalID string `mapstructure:"external_id"`
+	// Storage is the storage extension that keeps checkpoints; none keeps them in memory.
+	Storage *component.ID `mapstructure:"storage"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+var _ component.Config = (*Config)(nil)
+
+var (
+	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
+	roleARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
+	sourceRE  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
+)
+
+// Validate checks every field and names the ones that are wrong.
+func (c *Config) Validate() error {
+	errs := []error{
+		c.validateRegions(),
+		validateList("event_sources", c.EventSources, true, sourceRE),
+		validateList("event_names", c.EventNames, false, nil),
+	}
+	if _, err := parseReadOnly(c.ReadOnly); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := parseBody(c.Body); err != nil {
+		errs = append(errs, err)
+	}
+	if c.PollInterval < time.Second {
+		errs = append(errs, fmt.Errorf("poll_interval: must be at least 1s, got %s", c.PollInterval))
+	}
+	if c.MaxEventDelay < 0 || c.MaxEventDelay > maxLookback {
+		errs = append(errs, fmt.Errorf("max_event_delay: must be between 0 and 2160h (90 days), got %s", c.MaxEventDelay))
+	}
+	if _, err := parseStartAt(c.StartAt, time.Now()); err != nil {
+		errs = append(errs, err)
+	}
+	if c.RequestsPerSecond <= 0 || c.RequestsPerSecond > 1000 {
+		errs = append(errs, fmt.Errorf("requests_per_second: must be > 0 and <= 1000, got %v", c.RequestsPerSecond))
+	}
+	errs = append(errs, c.validateEndpoint(), c.validateRole())
+	return errors.Join(errs...)
+}
+
+func (c *Config) validateRegions() error {
+	if len(c.Regions) == 0 {
+		if _, err := defaultRegion(c.Profile); err != nil {
+			return fmt.Errorf("regions: not set, and %w", err)
+		}
+		return nil
+	}
+	return validateList("regions", c.Regions, true, regionRE)
+}
+
+func validateList(key string, list []string, required bool, re *regexp.Regexp) error {
+	if required && len(list) == 0 {
+		return fmt.Errorf("%s: must list at least one value", key)
+	}
+	var errs []error
+	seen := make(map[string]bool, len(list))
+	for i, v := range list {
+		switch {
+		case strings.TrimSpace(v) == "":
+			errs = append(errs, fmt.Errorf("%s[%d]: must not be empty", key, i))
+		case re != nil && !re.MatchString(v):
+			errs = append(errs, fmt.Errorf("%s[%d]: %q is not a valid value", key, i, v))
+		case seen[v]:
+			errs = append(errs, fmt.Errorf("%s[%d]: %q is listed twice", key, i, v))
+		}
+		seen[v] = true
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) validateEndpoint() error {
+	if c.Endpoint == "" {
+		return nil
+	}
+	u, err := url.Parse(c.Endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("endpoint: %q is not an http(s) URL with a host", c.Endpoint)
+	}
+	return nil
+}
+
+func (c *Config) validateRole() error {
+	if c.RoleARN != "" && !roleARNRE.MatchString(c.RoleARN) {
+		return fmt.Errorf("role_arn: %q is not an IAM role ARN", c.RoleARN)
+	}
+	if c.ExternalID != "" && c.RoleARN == "" {
+		return errors.New("external_id: needs role_arn")
+	}
+	return nil
+}

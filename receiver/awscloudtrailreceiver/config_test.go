@@ -1,0 +1,149 @@
+package awscloudtrailreceiver
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/confmap/confmaptest"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver/internal/metadata"
+)
+
+func loadConfig(t *testing.T, name string) *Config {
+	t.Helper()
+	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
+	require.NoError(t, err)
+	cfg := NewFactory().CreateDefaultConfig()
+	sub, err := cm.Sub(component.NewIDWithName(metadata.Type, name).String())
+	require.NoError(t, err)
+	require.NoError(t, sub.Unmarshal(cfg))
+	return cfg.(*Config)
+}
+
+func TestLoadConfigDefaults(t *testing.T) {
+	t.Setenv("AWS_REGION", "us-west-2")
+	cfg := loadConfig(t, "")
+	require.NoError(t, confmap.Validate(cfg))
+	assert.Equal(t, createDefaultConfig(), cfg)
+	assert.Equal(t, []string{"lookoutmetrics.amazonaws.com"}, cfg.EventSources)
+	assert.Equal(t, time.Minute, cfg.PollInterval)
+	assert.Equal(t, 15*time.Minute, cfg.MaxEventDelay)
+	assert.Equal(t, "now", cfg.StartAt)
+	assert.Equal(t, "raw", cfg.Body)
+	assert.Equal(t, "all", cfg.ReadOnly)
+	assert.InDelta(t, 2.0, cfg.RequestsPerSecond, 0)
+	assert.Nil(t, cfg.Storage)
+}
+
+func TestLoadConfigFull(t *testing.T) {
+	cfg := loadConfig(t, "full")
+	require.NoError(t, confmap.Validate(cfg))
+	storageID := component.MustNewIDWithName("file_storage", "checkpoints")
+	want := &Config{
+		Regions:           []string{"us-east-1", "eu-west-1"},
+		EventSources:      []string{"lookoutmetrics.amazonaws.com", "iam.amazonaws.com"},
+		EventNames:        []string{"CreateAlert", "DeleteAlert"},
+		ReadOnly:          "write",
+		PollInterval:      30 * time.Second,
+		MaxEventDelay:     20 * time.Minute,
+		StartAt:           "24h",
+		RequestsPerSecond: 1.5,
+		Body:              "map",
+		Endpoint:          "https://cloudtrail.us-east-1.amazonaws.com",
+		Profile:           "audit",
+		RoleARN:           "arn:aws:iam::123456789012:role/cloudtrail-reader",
+		ExternalID:        "ext-1",
+		Storage:           &storageID,
+	}
+	assert.Equal(t, want, cfg)
+}
+
+func validConfig() *Config {
+	cfg := createDefaultConfig().(*Config)
+	cfg.Regions = []string{"us-east-1"}
+	return cfg
+}
+
+func TestValidateRejects(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*Config)
+		want   string
+	}{
+		{"negative interval", func(c *Config) { c.PollInterval = -time.Second }, "poll_interval"},
+		{"sub-second interval", func(c *Config) { c.PollInterval = time.Millisecond }, "poll_interval"},
+		{"negative delay", func(c *Config) { c.MaxEventDelay = -time.Minute }, "max_event_delay"},
+		{"delay past retention", func(c *Config) { c.MaxEventDelay = 91 * 24 * time.Hour }, "max_event_delay"},
+		{"unknown read_only", func(c *Config) { c.ReadOnly = "readonly" }, `read_only: must be all, read or write, got "readonly"`},
+		{"unknown body", func(c *Config) { c.Body = "json" }, `body: must be raw, map or none, got "json"`},
+		{"malformed start_at", func(c *Config) { c.StartAt = "2026-13-01T00:00:00Z" }, "start_at"},
+		{"negative start_at", func(c *Config) { c.StartAt = "-1h" }, "start_at"},
+		{"future start_at", func(c *Config) { c.StartAt = "2999-01-01T00:00:00Z" }, "start_at"},
+		{"empty event source", func(c *Config) { c.EventSources = []string{""} }, "event_sources[0]: must not be empty"},
+		{"no event source", func(c *Config) { c.EventSources = nil }, "event_sources: must list at least one value"},
+		{"bad event source", func(c *Config) { c.EventSources = []string{"Lookout Metrics"} }, "event_sources[0]"},
+		{"duplicate source", func(c *Config) { c.EventSources = []string{"a.amazonaws.com", "a.amazonaws.com"} }, "event_sources[1]"},
+		{"bad region", func(c *Config) { c.Regions = []string{"us-east-1", "useast1"} }, `regions[1]: "useast1"`},
+		{"region with caps", func(c *Config) { c.Regions = []string{"US-EAST-1"} }, "regions[0]"},
+		{"empty event name", func(c *Config) { c.EventNames = []string{" "} }, "event_names[0]"},
+		{"zero rate", func(c *Config) { c.RequestsPerSecond = 0 }, "requests_per_second"},
+		{"bad endpoint", func(c *Config) { c.Endpoint = "localhost:4566" }, "endpoint"},
+		{"bad role", func(c *Config) { c.RoleARN = "arn:aws:iam::12:user/x" }, "role_arn"},
+		{"external id alone", func(c *Config) { c.ExternalID = "x" }, "external_id: needs role_arn"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := validConfig()
+			tt.mutate(cfg)
+			err := confmap.Validate(cfg)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestValidateJoinsEveryError(t *testing.T) {
+	cfg := validConfig()
+	cfg.Body, cfg.ReadOnly, cfg.PollInterval = "x", "y", 0
+	err := cfg.Validate()
+	require.Error(t, err)
+	for _, key := range []string{"body:", "read_only:", "poll_interval:"} {
+		assert.Contains(t, err.Error(), key)
+	}
+}
+
+func TestValidateRegionFromEnvironment(t *testing.T) {
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	cfg := validConfig()
+	cfg.Regions = nil
+	err := cfg.Validate()
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "regions: not set"), err.Error())
+
+	t.Setenv("AWS_REGION", "eu-central-1")
+	require.NoError(t, cfg.Validate())
+}
+
+func TestParseStartAt(t *testing.T) {
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	tests := map[string]time.Time{
+		"now":                  now,
+		"24h":                  now.Add(-24 * time.Hour),
+		"2026-11-20T10:00:00Z": time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC),
+		"4000h":                now.Add(-maxLookback),
+		"2020-01-01T00:00:00Z": now.Add(-maxLookback),
+	}
+	for in, want := range tests {
+		got, err := parseStartAt(in, now)
+		require.NoError(t, err, in)
+		assert.True(t, want.Equal(got), "%s: got %s want %s", in, got, want)
+	}
+}

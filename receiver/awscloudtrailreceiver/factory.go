@@ -1,0 +1,40 @@
+package awscloudtrailreceiver
+
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/receiver"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver/internal/metadata"
+)
+
+// defaultEventSource is Amazon Lookout for Metrics.
+const defaultEventSource = "lookoutmetrics.amazonaws.com"
+
+// NewFactory returns the factory of the awscloudtrail receiver.
+func NewFactory() receiver.Factory {
+	return receiver.NewFactory(
+		metadata.Type,
+		createDefaultConfig,
+		receiver.WithLogs(createLogsReceiver, metadata.LogsStability),
+	)
+}
+
+func createDefaultConfig() component.Config {
+	return &Config{
+		EventSources:      []string{defaultEventSource},
+		ReadOnly:          "all",
+		PollInterval:      time.Minute,
+		MaxEventDelay:     15 * time.Minute,
+		StartAt:           "now",
+		RequestsPerSecond: 2,
+		Body:              "raw",
+	}
+}
+
+func createLogsReceiver(_ context.Context, set receiver.Settings, cfg component.Config, next consumer.Logs) (receiver.Logs, error) {
+	return newReceiver(set, cfg.(*Config), next)
+}

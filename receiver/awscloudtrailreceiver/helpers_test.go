@@ -1,0 +1,103 @@
+package awscloudtrailreceiver
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componentstatus"
+	"go.opentelemetry.io/collector/extension/xextension/storage"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/awsemu"
+	"github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver/internal/metadata"
+)
+
+var errRefused = errors.New("pipeline refused the batch")
+
+var metricdataOpts = []metricdatatest.Option{metricdatatest.IgnoreTimestamp(), metricdatatest.IgnoreExemplars()}
+
+func streamAttrs(region, source string) attribute.Set {
+	return attribute.NewSet(attribute.String("region", region), attribute.String("event_source", source))
+}
+
+func outcomeAttrs(region, outcome string) attribute.Set {
+	return attribute.NewSet(attribute.String("region", region), attribute.String("outcome", outcome))
+}
+
+func regionAttrs(region string) attribute.Set {
+	return attribute.NewSet(attribute.String("region", region))
+}
+
+// lookups returns the LookupEvents requests the emulator answered.
+func lookups(srv *awsemu.Server) []awsemu.RequestRecord {
+	return awsemu.Filter(srv.Requests(), func(r awsemu.RequestRecord) bool { return r.Operation == "LookupEvents" })
+}
+
+// testHost offers extensions and records the component's status events.
+type testHost struct {
+	mu       sync.Mutex
+	exts     map[component.ID]component.Component
+	statuses []componentstatus.Status
+}
+
+var _ componentstatus.Reporter = (*testHost)(nil)
+
+func newTestHost() *testHost { return &testHost{exts: map[component.ID]component.Component{}} }
+
+func (h *testHost) GetExtensions() map[component.ID]component.Component {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make(map[component.ID]component.Component, len(h.exts))
+	for k, v := range h.exts {
+		out[k] = v
+	}
+	return out
+}
+
+func (h *testHost) setExtension(id component.ID, ext component.Component) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.exts[id] = ext
+}
+
+func (h *testHost) Report(ev *componentstatus.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.statuses = append(h.statuses, ev.Status())
+}
+
+func (h *testHost) lastStatus() componentstatus.Status {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.statuses) == 0 {
+		return componentstatus.StatusNone
+	}
+	return h.statuses[len(h.statuses)-1]
+}
+
+func (h *testHost) count(s componentstatus.Status) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, got := range h.statuses {
+		if got == s {
+			n++
+		}
+	}
+	return n
+}
+
+// storageClient opens the receiver's storage client of the extension id.
+func (h *harness) storageClient(id component.ID) storage.Client {
+	h.t.Helper()
+	ext := h.host.GetExtensions()[id].(storage.Extension)
+	client, err := ext.GetClient(context.Background(), component.KindReceiver, component.NewID(metadata.Type), "")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { _ = client.Close(context.Background()) })
+	return client
+}

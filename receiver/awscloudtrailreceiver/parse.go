@@ -1,0 +1,76 @@
+package awscloudtrailreceiver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
+)
+
+// maxLookback is how far back CloudTrail event history reaches.
+const maxLookback = poll.Retention
+
+func parseReadOnly(s string) (poll.ReadOnlyFilter, error) {
+	switch s {
+	case "all":
+		return poll.ReadOnlyAll, nil
+	case "read":
+		return poll.ReadOnlyRead, nil
+	case "write":
+		return poll.ReadOnlyWrite, nil
+	}
+	return 0, fmt.Errorf("read_only: must be all, read or write, got %q", s)
+}
+
+func parseBody(s string) (translate.BodyMode, error) {
+	m, err := translate.ParseBodyMode(s)
+	if err != nil {
+		return 0, fmt.Errorf("body: must be raw, map or none, got %q", s)
+	}
+	return m, nil
+}
+
+// parseStartAt turns start_at into a time: "now", a duration to look back, or an
+// RFC3339 time. Anything older than CloudTrail's 90 days is clamped to them.
+func parseStartAt(s string, now time.Time) (time.Time, error) {
+	var t time.Time
+	if s == "now" || s == "" {
+		return now, nil
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		if d < 0 {
+			return time.Time{}, fmt.Errorf("start_at: a look-back duration must be positive, got %q", s)
+		}
+		t = now.Add(-d)
+	} else if t, err = time.Parse(time.RFC3339, s); err != nil {
+		return time.Time{}, fmt.Errorf("start_at: must be now, a duration such as 24h, or an RFC3339 time, got %q", s)
+	} else if t.After(now) {
+		return time.Time{}, fmt.Errorf("start_at: %q is in the future", s)
+	}
+	if oldest := now.Add(-maxLookback); t.Before(oldest) {
+		t = oldest
+	}
+	return t, nil
+}
+
+// defaultRegion is the region the AWS environment or shared config gives, if any. It
+// reads local files and variables only.
+func defaultRegion(profile string) (string, error) {
+	var opts []func(*config.LoadOptions) error
+	if profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(profile))
+	}
+	cfg, err := config.LoadDefaultConfig(context.Background(), opts...)
+	if err != nil {
+		return "", fmt.Errorf("the AWS config could not be read: %w", err)
+	}
+	if cfg.Region == "" {
+		return "", errors.New("no region in the AWS config or environment (AWS_REGION)")
+	}
+	return cfg.Region, nil
+}

@@ -1,0 +1,33 @@
+package awscloudtrailreceiver
+
+import (
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
+)
+
+// The README documents every config key and every attribute the mapping can set.
+func TestReadmeDocumentsConfigAndMapping(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	readme := string(b)
+
+	typ := reflect.TypeFor[Config]()
+	for i := range typ.NumField() {
+		key := typ.Field(i).Tag.Get("mapstructure")
+		if key == "" {
+			continue
+		}
+		assert.Contains(t, readme, "| `"+key+"` |", "config key %s is not in the README's table", key)
+	}
+	names := append(translate.ResourceAttributeNames(), translate.LogAttributeNames()...)
+	for _, name := range names {
+		assert.True(t, strings.Contains(readme, "`"+name+"`"), "attribute %s is not in the README", name)
+	}
+}

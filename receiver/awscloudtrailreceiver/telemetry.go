@@ -1,0 +1,128 @@
+package awscloudtrailreceiver
+
+import (
+	"context"
+	"sync"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componentstatus"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.uber.org/zap"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
+	"github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver/internal/metadata"
+)
+
+// observeAttempt counts every LookupEvents HTTP attempt of a region by outcome.
+func (r *cloudtrailReceiver) observeAttempt(region string) cloudtrail.AttemptObserver {
+	regionAttr := attribute.String("region", region)
+	return func(ctx context.Context, err error) {
+		outcome := cloudtrail.Outcome(err)
+		r.tb.ReceiverAwscloudtrailAPIRequests.Add(ctx, 1,
+			metric.WithAttributes(regionAttr, attribute.String("outcome", outcome)))
+		if outcome == "throttled" {
+			r.tb.ReceiverAwscloudtrailThrottledRequests.Add(ctx, 1, metric.WithAttributes(regionAttr))
+		}
+	}
+}
+
+type streamMetrics struct {
+	tb    *metadata.TelemetryBuilder
+	attrs metric.MeasurementOption
+}
+
+func (r *cloudtrailReceiver) streamMetrics(region, source string) poll.Metrics {
+	return streamMetrics{tb: r.tb, attrs: metric.WithAttributeSet(attribute.NewSet(
+		attribute.String("region", region), attribute.String("event_source", source)))}
+}
+
+func (m streamMetrics) Emitted(ctx context.Context, n int) {
+	if n > 0 {
+		m.tb.ReceiverAwscloudtrailEventsEmitted.Add(ctx, int64(n), m.attrs)
+	}
+}
+
+func (m streamMetrics) Duplicates(ctx context.Context, n int) {
+	if n > 0 {
+		m.tb.ReceiverAwscloudtrailDuplicatesDropped.Add(ctx, int64(n), m.attrs)
+	}
+}
+
+func (m streamMetrics) Malformed(ctx context.Context, n int) {
+	if n > 0 {
+		m.tb.ReceiverAwscloudtrailMalformedEvents.Add(ctx, int64(n), m.attrs)
+	}
+}
+
+// observeLag reports now - head for every stream that has polled once.
+func (r *cloudtrailReceiver) observeLag(_ context.Context, o metric.Float64Observer) error {
+	now := r.now()
+	for _, s := range r.streams {
+		head := s.Head()
+		if head.IsZero() {
+			continue
+		}
+		set := s.Settings()
+		o.Observe(now.Sub(head).Seconds(), metric.WithAttributes(
+			attribute.String("region", set.Region), attribute.String("event_source", set.EventSource)))
+	}
+	return nil
+}
+
+// statusTracker reports the component's health from every stream's last poll: OK when all
+// succeeded, a recoverable error while any fails. A stream's error is logged at Warn when
+// its kind changes, and at Debug while it repeats, so a lasting AccessDenied is logged once.
+type statusTracker struct {
+	host   component.Host
+	logger *zap.Logger
+	mu     sync.Mutex
+	errs   map[string]error
+	// failedKind is the kind of the last failure reported, KindNone while healthy.
+	failedKind cloudtrail.Kind
+}
+
+func newStatusTracker(host component.Host, logger *zap.Logger) *statusTracker {
+	return &statusTracker{host: host, logger: logger, errs: make(map[string]error)}
+}
+
+func (t *statusTracker) report(stream string, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	prev := t.errs[stream]
+	switch {
+	case err != nil && (prev == nil || cloudtrail.Classify(prev) != cloudtrail.Classify(err)):
+		t.logger.Warn("Poll failed; retrying", zap.String("stream", stream),
+			zap.String("kind", cloudtrail.Classify(err).String()), zap.Error(err))
+	case err != nil:
+		t.logger.Debug("Poll failed again", zap.String("stream", stream), zap.Error(err))
+	case prev != nil:
+		t.logger.Info("Poll recovered", zap.String("stream", stream))
+	}
+	if err == nil {
+		delete(t.errs, stream)
+	} else {
+		t.errs[stream] = err
+	}
+	t.publish(err)
+}
+
+// publish reports a status when the component's health changes: from healthy to failing,
+// from one kind of failure to another, or back to healthy.
+func (t *statusTracker) publish(last error) {
+	if len(t.errs) == 0 {
+		if t.failedKind != cloudtrail.KindNone {
+			componentstatus.ReportStatus(t.host, componentstatus.NewEvent(componentstatus.StatusOK))
+		}
+		t.failedKind = cloudtrail.KindNone
+		return
+	}
+	if last == nil {
+		return // another stream recovered; the ones still failing were reported
+	}
+	if kind := cloudtrail.Classify(last); kind != t.failedKind {
+		componentstatus.ReportStatus(t.host, componentstatus.NewRecoverableErrorEvent(last))
+		t.failedKind = kind
+	}
+}
