@@ -118,6 +118,13 @@ func TestReceiverDeliversEveryEventOnce(t *testing.T) {
 	sink := new(consumertest.LogsSink)
 	r := h.start(h.config(), sink, make(ticks))
 	require.Eventually(t, func() bool { return sink.LogRecordCount() >= len(evs) }, 30*time.Second, 10*time.Millisecond)
+	lag, err := h.tel.GetMetric("otelcol_receiver_awscloudtrail_checkpoint_lag")
+	require.NoError(t, err)
+	points := lag.Data.(metricdata.Gauge[float64]).DataPoints
+	require.Len(t, points, 1)
+	assert.Equal(t, streamAttrs("us-east-1", defaultEventSource), points[0].Attributes)
+	assert.GreaterOrEqual(t, points[0].Value, 0.0)
+	assert.Less(t, points[0].Value, time.Hour.Seconds(), "the head is the time of the last poll, not start_at")
 	require.NoError(t, r.Shutdown(context.Background()))
 
 	assert.ElementsMatch(t, idsOf(evs), eventIDs(sink))
