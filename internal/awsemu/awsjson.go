@@ -3,6 +3,7 @@ package awsemu
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -33,11 +34,13 @@ type call struct {
 }
 
 // apiError is an AWS error response; awsJson1_1 encodes it as
-// {"__type":Code,"message":Message}, the shape the SDK deserializers read.
+// {"__type":Code,"message":Message}, the shape the SDK deserializers read;
+// restJson1 as {"message":Message, Extra...} with an X-Amzn-ErrorType header.
 type apiError struct {
 	Status  int
 	Code    string
 	Message string
+	Extra   map[string]any // restJson1 only: further error members (ResourceId, Fields...)
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -186,7 +189,22 @@ func (w *statusWriter) status() int {
 func newUUID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
+	return formatUUID(b)
+}
+
+// formatUUID sets the version 4 and variant bits of b and formats it.
+func formatUUID(b [16]byte) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:16])
+	return string(out[:])
 }

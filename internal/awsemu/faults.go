@@ -13,9 +13,12 @@ import (
 // injects nothing.
 type Faults struct {
 	// ErrorRate is the fraction of requests (past auth and quota) answered with
-	// HTTP 500 InternalFailure or HTTP 503 ServiceUnavailable, half each.
+	// HTTP 500 or HTTP 503, half each: InternalFailure / ServiceUnavailable for
+	// CloudTrail, InternalServerException / ServiceUnavailable for Lookout for
+	// Metrics.
 	ErrorRate float64
-	// Latency is added to every awsJson request before it is answered.
+	// Latency is added to every CloudTrail and Lookout for Metrics request before
+	// it is answered.
 	Latency time.Duration
 	// ThrottleStorm answers every awsJson request with ThrottlingException until it
 	// is turned off, or, when ThrottleStormFor > 0, until ThrottleStormFor has
@@ -28,10 +31,21 @@ type Faults struct {
 	MalformedRate float64
 	// InvalidateTokens rejects every NextToken with InvalidNextTokenException.
 	InvalidateTokens bool
-	// TruncateResponses cuts every successful response body in half (HTTP 200
-	// with invalid JSON).
+	// TruncateResponses cuts every successful awsJson response body in half (HTTP
+	// 200 with invalid JSON).
 	TruncateResponses bool
+	// LateDeliveryRate is the fraction of recorded Lookout for Metrics calls whose
+	// CloudTrail event becomes visible LateDeliveryExtra later than the normal
+	// delivery delay (Options.DeliveryDelay). Drawn from the seeded source.
+	LateDeliveryRate float64
+	// LateDeliveryExtra is the extra delay of late events. 0 means
+	// DefaultLateDeliveryExtra.
+	LateDeliveryExtra time.Duration
 }
+
+// DefaultLateDeliveryExtra is the extra delay of late-delivered events when
+// Faults.LateDeliveryExtra is 0.
+const DefaultLateDeliveryExtra = 30 * time.Minute
 
 type faultState struct {
 	mu         sync.Mutex
@@ -96,6 +110,20 @@ func (fs *faultState) injectedError(rate float64) *apiError {
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "ServiceUnavailable",
 			Message: "The service is unavailable. Please try again later."}
 	}
+}
+
+// lateExtra draws from the seeded source whether a recorded event is delivered late,
+// and returns its extra delay (0 when it is not).
+func (fs *faultState) lateExtra() time.Duration {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fs.f.LateDeliveryRate <= 0 || fs.rng.Float64() >= fs.f.LateDeliveryRate {
+		return 0
+	}
+	if fs.f.LateDeliveryExtra > 0 {
+		return fs.f.LateDeliveryExtra
+	}
+	return DefaultLateDeliveryExtra
 }
 
 // Malformed reports whether LookupEvents currently returns the event's

@@ -3,6 +3,7 @@ package awsemu
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -20,6 +21,7 @@ type RecordSpec struct {
 	Region          string    // awsRegion; default "us-east-1"
 	EventID         string    // default: a random UUID
 	RequestID       string    // default: a random UUID
+	EventVersion    string    // default "1.09"
 	EventName       string    // default "DescribeInstances"
 	EventSource     string    // default "ec2.amazonaws.com"
 	EventTime       time.Time // default time.Now(); truncated to the second, UTC
@@ -34,8 +36,14 @@ type RecordSpec struct {
 	// RequestParameters and ResponseElements are emitted as JSON objects, or null.
 	RequestParameters map[string]any
 	ResponseElements  map[string]any
-	ErrorCode         string
-	ErrorMessage      string
+	// RequestParametersJSON and ResponseElementsJSON, when not empty, are emitted
+	// verbatim instead of RequestParameters and ResponseElements. They must be valid
+	// JSON; they spare a map round trip when the JSON is at hand (recorded calls,
+	// bulk seeding).
+	RequestParametersJSON json.RawMessage
+	ResponseElementsJSON  json.RawMessage
+	ErrorCode             string
+	ErrorMessage          string
 	// DeliveryDelay is how long after EventTime the event becomes visible to
 	// LookupEvents (Event.VisibleAt). Default 0: visible at once.
 	DeliveryDelay time.Duration
@@ -53,8 +61,8 @@ type ctRecord struct {
 	UserAgent          string          `json:"userAgent"`
 	ErrorCode          string          `json:"errorCode,omitempty"`
 	ErrorMessage       string          `json:"errorMessage,omitempty"`
-	RequestParameters  map[string]any  `json:"requestParameters"`
-	ResponseElements   map[string]any  `json:"responseElements"`
+	RequestParameters  json.RawMessage `json:"requestParameters"`
+	ResponseElements   json.RawMessage `json:"responseElements"`
 	RequestID          string          `json:"requestID"`
 	EventID            string          `json:"eventID"`
 	ReadOnly           bool            `json:"readOnly"`
@@ -73,11 +81,12 @@ type ctResource struct {
 }
 
 // NewRecord returns an Event whose CloudTrailEvent is a realistic CloudTrail record
-// (eventVersion 1.09) consistent with the Event's top-level fields.
+// (eventVersion 1.09 unless spec says otherwise) consistent with the Event's
+// top-level fields.
 func NewRecord(spec RecordSpec) Event {
 	spec = spec.withDefaults()
 	rec := ctRecord{
-		EventVersion:       "1.09",
+		EventVersion:       spec.EventVersion,
 		UserIdentity:       spec.identity(),
 		EventTime:          spec.EventTime.Format(time.RFC3339),
 		EventSource:        spec.EventSource,
@@ -87,8 +96,8 @@ func NewRecord(spec RecordSpec) Event {
 		UserAgent:          spec.UserAgent,
 		ErrorCode:          spec.ErrorCode,
 		ErrorMessage:       spec.ErrorMessage,
-		RequestParameters:  spec.RequestParameters,
-		ResponseElements:   spec.ResponseElements,
+		RequestParameters:  rawObject(spec.RequestParametersJSON, spec.RequestParameters),
+		ResponseElements:   rawObject(spec.ResponseElementsJSON, spec.ResponseElements),
 		RequestID:          spec.RequestID,
 		EventID:            spec.EventID,
 		ReadOnly:           spec.ReadOnly,
@@ -108,6 +117,7 @@ func (spec RecordSpec) event(ct string) Event {
 		Account:         spec.Account,
 		Region:          spec.Region,
 		EventID:         spec.EventID,
+		RequestID:       spec.RequestID,
 		EventName:       spec.EventName,
 		EventSource:     spec.EventSource,
 		EventTime:       spec.EventTime,
@@ -128,8 +138,13 @@ func (spec RecordSpec) withDefaults() RecordSpec {
 	}
 	def(&spec.Account, DefaultAccountID)
 	def(&spec.Region, "us-east-1")
-	def(&spec.EventID, newUUID())
-	def(&spec.RequestID, newUUID())
+	if spec.EventID == "" {
+		spec.EventID = newUUID()
+	}
+	if spec.RequestID == "" {
+		spec.RequestID = newUUID()
+	}
+	def(&spec.EventVersion, "1.09")
 	def(&spec.EventName, "DescribeInstances")
 	def(&spec.EventSource, "ec2.amazonaws.com")
 	def(&spec.IdentityType, IdentityIAMUser)
@@ -165,11 +180,31 @@ func (spec RecordSpec) ctResources() []ctResource {
 	return out
 }
 
+// tlsCache holds tlsDetails per source and region: bulk seeding builds millions.
+var tlsCache sync.Map
+
 func tlsDetails(source, region string) json.RawMessage {
+	key := source + "|" + region
+	if b, ok := tlsCache.Load(key); ok {
+		return b.(json.RawMessage)
+	}
 	b, _ := json.Marshal(map[string]string{
 		"tlsVersion":               "TLSv1.3",
 		"cipherSuite":              "TLS_AES_128_GCM_SHA256",
 		"clientProvidedHostHeader": strings.TrimSuffix(source, ".amazonaws.com") + "." + region + ".amazonaws.com",
 	})
+	tlsCache.Store(key, json.RawMessage(b))
+	return b
+}
+
+// rawObject returns raw when set, else m as JSON (null for a nil map).
+func rawObject(raw json.RawMessage, m map[string]any) json.RawMessage {
+	if len(raw) > 0 {
+		return raw
+	}
+	if m == nil {
+		return nil
+	}
+	b, _ := json.Marshal(m)
 	return b
 }

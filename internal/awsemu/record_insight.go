@@ -50,7 +50,7 @@ func NewInsightRecord(spec RecordSpec) Event {
 	}
 	body, _ := json.Marshal(rec)
 	ev := spec.event(string(body))
-	ev.Username, ev.AccessKeyID, ev.Resources = "", "", nil
+	ev.Username, ev.AccessKeyID, ev.RequestID, ev.Resources = "", "", "", nil
 	ev.Insight = true
 	return ev
 }

@@ -16,7 +16,7 @@ type RequestRecord struct {
 	Account     string
 	Region      string
 	Target      string // X-Amz-Target, or "" for fallback requests
-	Operation   string // e.g. "LookupEvents"; for fallback requests "METHOD /path"
+	Operation   string // e.g. "LookupEvents", "ListAnomalyDetectors"; "METHOD /path" when unknown or for Options.Fallback
 	Status      int    // HTTP status
 	ErrorCode   string // "" on success, else e.g. "ThrottlingException"
 	Truncated   bool   // the body was cut by the TruncateResponses fault

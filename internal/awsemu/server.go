@@ -8,6 +8,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -17,6 +18,10 @@ const (
 	DefaultAccountID         = "123456789012"
 	DefaultRequestsPerSecond = 2.0 // CloudTrail's LookupEvents quota per account and region
 	DefaultMinLatency        = 2 * time.Millisecond
+	// DefaultDeliveryDelayMin and DefaultDeliveryDelayMax bound the default delay
+	// before a recorded call's CloudTrail event becomes visible.
+	DefaultDeliveryDelayMin = 2 * time.Minute
+	DefaultDeliveryDelayMax = 8 * time.Minute
 )
 
 // Options configures a Server. The zero value is usable.
@@ -44,20 +49,38 @@ type Options struct {
 	// answering it. Default DefaultMinLatency; <0 means none. See the package doc:
 	// an instant local server races with aws-sdk-go-v2's request-body handling.
 	MinLatency time.Duration
-	// Fallback serves requests without an X-Amz-Target header, or not POSTed (restJson1 APIs
-	// such as Lookout for Metrics plug in here). Default: an AWS-shaped 404
-	// UnknownOperationException.
+	// Fallback serves requests without an X-Amz-Target header, or not POSTed.
+	// Default: the Lookout for Metrics API (restJson1), which answers other paths
+	// with an AWS-shaped 404 UnknownOperationException. Setting Fallback replaces
+	// the Lookout for Metrics API.
 	Fallback http.Handler
+
+	// Principals maps access key IDs to the callers recorded in the CloudTrail
+	// events of Lookout for Metrics calls. nil means DefaultPrincipals(); keys not
+	// listed are recorded as an IAM user named "user-<key in lower case>".
+	Principals map[string]Principal
+	// DeniedAccessKeys get AccessDeniedException for every Lookout for Metrics call;
+	// CloudTrail records those calls with errorCode AccessDenied. nil means
+	// {DeniedAccessKeyID}; an empty, non-nil slice denies nobody.
+	DeniedAccessKeys []string
+	// DeliveryDelay returns, for each recorded Lookout for Metrics call, how long
+	// after the call its CloudTrail event becomes visible to LookupEvents (plus
+	// Faults.LateDeliveryExtra for late ones). It is called concurrently. Default:
+	// UniformDelay(DefaultDeliveryDelayMin, DefaultDeliveryDelayMax, Seed).
+	DeliveryDelay func() time.Duration
 }
 
 // Server is the emulator: an http.Handler plus an optional listener.
 type Server struct {
-	opts    Options
-	store   *Store
-	targets map[string]operation
-	quota   *quota
-	faults  *faultState
-	log     *requestLog
+	opts       Options
+	store      *Store
+	targets    map[string]operation
+	quota      *quota
+	faults     *faultState
+	log        *requestLog
+	lm         *lmState
+	deniedKeys map[string]struct{}
+	admin      *adminState
 
 	mu   sync.Mutex
 	http *http.Server
@@ -72,6 +95,12 @@ func New(opts Options) *Server {
 		quota:  newQuota(opts.RequestsPerSecond, opts.Burst),
 		faults: newFaultState(opts.Seed),
 		log:    &requestLog{},
+		lm:     newLMState(),
+		admin:  newAdminState(),
+	}
+	s.deniedKeys = make(map[string]struct{}, len(opts.DeniedAccessKeys))
+	for _, k := range opts.DeniedAccessKeys {
+		s.deniedKeys[k] = struct{}{}
 	}
 	s.targets = map[string]operation{}
 	s.registerCloudTrail()
@@ -92,14 +121,16 @@ func withDefaults(o Options) Options {
 		o.MinLatency = DefaultMinLatency
 	}
 	o.Accounts = maps.Clone(o.Accounts)
+	o.Principals = maps.Clone(o.Principals)
+	principalDefaults(&o)
+	if o.DeliveryDelay == nil {
+		o.DeliveryDelay = UniformDelay(DefaultDeliveryDelayMin, DefaultDeliveryDelayMax, o.Seed)
+	}
 	if o.DefaultAccount == "" {
 		o.DefaultAccount = DefaultAccountID
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.Fallback == nil {
-		o.Fallback = http.HandlerFunc(unknownOperation)
 	}
 	return o
 }
@@ -110,12 +141,21 @@ func (s *Server) Store() *Store { return s.store }
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
-// serveHTTP routes on X-Amz-Target: awsJson1_1 operations are served here, anything
-// else goes to the fallback handler.
+// serveHTTP routes: /_awsemu/ to the admin API, requests with X-Amz-Target to the
+// awsJson1_1 operations, anything else to the fallback handler (by default the
+// Lookout for Metrics API).
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
+		s.serveAdmin(w, r)
+		return
+	}
 	reqID := newUUID()
 	w.Header().Set("x-amzn-RequestId", reqID)
 	target := r.Header.Get("X-Amz-Target")
+	if (target == "" || r.Method != http.MethodPost) && s.opts.Fallback == nil {
+		s.serveLookoutMetrics(w, r, reqID)
+		return
+	}
 	if target == "" || r.Method != http.MethodPost {
 		started := time.Now()
 		rec := s.newRecord(r, target, reqID)
@@ -131,12 +171,6 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.serveJSON(w, r, target, reqID)
-}
-
-// unknownOperation is the default fallback: an AWS-shaped 404.
-func unknownOperation(w http.ResponseWriter, r *http.Request) {
-	writeAPIError(w, &apiError{Status: http.StatusNotFound, Code: "UnknownOperationException",
-		Message: "no operation matches " + r.Method + " " + r.URL.Path})
 }
 
 // Start listens on addr (e.g. "127.0.0.1:0") and serves in the background. It returns
@@ -156,9 +190,11 @@ func (s *Server) Start(addr string) (string, error) {
 	return "http://" + ln.Addr().String(), nil
 }
 
-// Close stops the listener started by Start and closes open connections. It is a
-// no-op when the server was never started.
+// Close stops workloads started over the admin API, then the listener started by
+// Start, and closes open connections. The listener part is a no-op when the server
+// was never started.
 func (s *Server) Close() error {
+	s.admin.stop()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.http == nil {

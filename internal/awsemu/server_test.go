@@ -87,8 +87,8 @@ func TestErrorShapes(t *testing.T) {
 }
 
 func TestRequestsWithoutTargetGoToFallback(t *testing.T) {
-	h := newHarness(t, Options{})
-	status, hdr, out := rawPost(t, h.url, "/ListAnomalyDetectors", "", testAuth, `{}`)
+	h := newHarness(t, Options{}) // the default fallback is the Lookout for Metrics API
+	status, hdr, out := rawPost(t, h.url, "/NoSuchOperation", "", testAuth, `{}`)
 	assert.Equal(t, http.StatusNotFound, status)
 	assert.Equal(t, "UnknownOperationException", out["__type"])
 	assert.Regexp(t, uuidRE, hdr.Get("x-amzn-RequestId"))

@@ -3,17 +3,27 @@
 // `make run`; it is not a security boundary.
 //
 // Requests are routed on the X-Amz-Target header (awsJson1_1 operations such as
-// CloudTrail_20131101.LookupEvents); requests without that header go to a fallback
-// handler (Options.Fallback), where a restJson1 API can be plugged in.
+// CloudTrail_20131101.LookupEvents); requests without that header go to the Lookout
+// for Metrics API (restJson1, POST /<Operation> and /tags/{resourceArn}, all 30
+// operations, state per account and region), or to Options.Fallback when set. Paths
+// under AdminPrefix (/_awsemu/) are the emulator's own admin API.
 //
-// The account and region of a request come from the Credential scope of its Signature
-// Version 4 Authorization header (Credential=AKID/DATE/REGION/SERVICE/aws4_request):
-// the account is Options.Accounts[AKID], or Options.DefaultAccount for unknown keys, and
-// the region is REGION. The signature itself is parsed but NEVER verified.
+// Authentication: Signature Version 4 headers are accepted WITHOUT checking the
+// secret. The Authorization header is parsed for its Credential scope
+// (Credential=AKID/DATE/REGION/SERVICE/aws4_request): the account is
+// Options.Accounts[AKID], or Options.DefaultAccount for unknown keys, and the region is
+// REGION. The signature itself is never verified, so any secret key works.
+//
+// CloudTrail: every authenticated Lookout for Metrics call, successful or not, is
+// recorded as a CloudTrail event (eventVersion 1.08, requestID equal to the
+// x-amzn-RequestId response header, userIdentity from Options.Principals) that
+// LookupEvents returns after Options.DeliveryDelay (default 2 to 8 minutes).
+// RunWorkload drives that API with the real SDK; SeedLookoutMetrics writes millions of
+// such events straight into the Store.
 //
 // Time: Options.Clock drives everything observable (event visibility, the 90-day
-// lookup window, quotas, throttle storms, request records), so tests can use a fake
-// clock. Only Options.MinLatency and Faults.Latency are real time.
+// lookup window, quotas, throttle storms, request records, resource timestamps), so
+// tests can use a fake clock. Only Options.MinLatency and Faults.Latency are real time.
 //
 // SDK clients: give aws-sdk-go-v2 clients NewHTTPClient() as their HTTPClient. With
 // the SDK's default HTTP client a near-instant local server makes responses over
@@ -23,6 +33,8 @@
 package awsemu
 
 import (
+	"cmp"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -43,6 +55,7 @@ type Event struct {
 	Account         string
 	Region          string
 	EventID         string
+	RequestID       string // the record's requestID; "" for Insights events
 	EventName       string
 	EventSource     string
 	EventTime       time.Time
@@ -129,6 +142,58 @@ func (s *Store) Len(account, region string) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.events[streamKey{account, region}].list())
+}
+
+// All returns every event, each account-region's newest first. Events are never
+// modified once added, so the caller may read them after All returns, but must not
+// modify them.
+func (s *Store) All() []*Event {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	n := 0
+	for _, st := range s.events {
+		n += len(st.list())
+	}
+	out := make([]*Event, 0, n)
+	for _, k := range s.keys() {
+		out = append(out, s.events[k].list()...)
+	}
+	return out
+}
+
+// StreamStats counts one account-region's events.
+type StreamStats struct {
+	Account string `json:"account"`
+	Region  string `json:"region"`
+	Events  int    `json:"events"`
+	Visible int    `json:"visible"` // visible to LookupEvents at the time asked
+}
+
+// Streams counts the events of every account-region, and those visible at now.
+func (s *Store) Streams(now time.Time) []StreamStats {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []StreamStats
+	for _, k := range s.keys() {
+		list := s.events[k].list()
+		st := StreamStats{Account: k.account, Region: k.region, Events: len(list)}
+		for _, ev := range list {
+			if !ev.VisibleAt.After(now) {
+				st.Visible++
+			}
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// keys returns the account-regions in order; the caller holds the lock.
+func (s *Store) keys() []streamKey {
+	keys := slices.Collect(maps.Keys(s.events))
+	slices.SortFunc(keys, func(a, b streamKey) int {
+		return cmp.Or(cmp.Compare(a.account, b.account), cmp.Compare(a.region, b.region))
+	})
+	return keys
 }
 
 // Reset removes every event.

@@ -1,0 +1,5 @@
+//go:build !race
+
+package awsemu
+
+const raceEnabled = false
