@@ -134,8 +134,10 @@ func (r *cloudtrailReceiver) buildStreams(ctx context.Context, store checkpoint.
 func (r *cloudtrailReceiver) Shutdown(ctx context.Context) error {
 	if r.cancel != nil {
 		r.cancel()
+		r.cancel = nil
+		r.wg.Wait()
+		r.set.Logger.Info("Stopped polling CloudTrail")
 	}
-	r.wg.Wait()
 	for _, closeIdle := range r.closers {
 		closeIdle()
 	}
