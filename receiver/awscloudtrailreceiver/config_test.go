@@ -133,13 +133,13 @@ func TestValidateRegionFromEnvironment(t *testing.T) {
 }
 
 func TestParseStartAt(t *testing.T) {
-	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC).Add(700 * time.Millisecond)
 	tests := map[string]time.Time{
-		"now":                  now,
-		"24h":                  now.Add(-24 * time.Hour),
+		"now":                  now.Truncate(time.Second), // eventTime has whole seconds
+		"24h":                  now.Add(-24 * time.Hour).Truncate(time.Second),
 		"2026-11-20T10:00:00Z": time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC),
-		"4000h":                now.Add(-maxLookback),
-		"2020-01-01T00:00:00Z": now.Add(-maxLookback),
+		"4000h":                now.Add(-maxLookback).Truncate(time.Second),
+		"2020-01-01T00:00:00Z": now.Add(-maxLookback).Truncate(time.Second),
 	}
 	for in, want := range tests {
 		got, err := parseStartAt(in, now)

@@ -36,8 +36,15 @@ func parseBody(s string) (translate.BodyMode, error) {
 }
 
 // parseStartAt turns start_at into a time: "now", a duration to look back, or an
-// RFC3339 time. Anything older than CloudTrail's 90 days is clamped to them.
+// RFC3339 time. Anything older than CloudTrail's 90 days is clamped to them. The result
+// is floored to the second: CloudTrail's eventTime has whole seconds, so a call made
+// just after a sub-second start carries an eventTime just before it.
 func parseStartAt(s string, now time.Time) (time.Time, error) {
+	t, err := parseStartAtExact(s, now)
+	return t.Truncate(time.Second), err
+}
+
+func parseStartAtExact(s string, now time.Time) (time.Time, error) {
 	var t time.Time
 	if s == "now" || s == "" {
 		return now, nil
