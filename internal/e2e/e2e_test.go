@@ -114,7 +114,9 @@ func emulatorEvents(t *testing.T, url string) []emulatorEvent {
 
 // emulatorEvent is a line of the emulator's GET /_awsemu/events.
 type emulatorEvent struct {
-	EventID   string `json:"eventID"`
-	RequestID string `json:"requestID"`
-	EventName string `json:"eventName"`
+	EventID   string    `json:"eventID"`
+	RequestID string    `json:"requestID"`
+	EventName string    `json:"eventName"`
+	EventTime time.Time `json:"eventTime"`
+	VisibleAt time.Time `json:"visibleAt"`
 }

@@ -33,6 +33,7 @@ type process struct {
 	out     *syncBuffer
 	done    chan struct{}
 	waitErr error
+	killed  bool // ended on purpose with SIGKILL
 }
 
 type syncBuffer struct {
@@ -98,6 +99,9 @@ func start(t *testing.T, name string, env []string, bin string, args ...string) 
 func (p *process) stop() error {
 	select {
 	case <-p.done:
+		if p.killed {
+			return nil
+		}
 		return p.waitErr
 	default:
 	}
