@@ -50,7 +50,7 @@ func TestReliabilityCrashRestart(t *testing.T) {
 	emu, ids := seeded(t, emuBin, n, strconv.FormatFloat(rps, 'f', -1, 64))
 	snk := startSink(t, otelcol)
 	a := newAgent(t, otelcol, emu.url, snk.endpoint(), agentSettings{startAt: "2h", maxEventDelay: 15 * time.Second, rps: rps, retryElapsed: 30 * time.Second})
-	rng := rand.New(rand.NewPCG(1, 2)) //nolint:gosec // test schedule
+	rng := rand.New(rand.NewPCG(1, 2)) // a fixed schedule of crash moments
 	began := time.Now()
 	const crashes = 5
 	for range crashes {
