@@ -2,7 +2,6 @@ package poll
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -13,8 +12,9 @@ import (
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
 )
 
-// errSliceTooBig: a slice held more than MaxEvents; it was shrunk and must be read again.
-var errSliceTooBig = errors.New("slice too big")
+// maxSplitDepth bounds how often a slice is split inside a split slice; past it a slice
+// is read whole.
+const maxSplitDepth = 3
 
 // maxTokenRestarts bounds how often one slice restarts after InvalidNextTokenException.
 const maxTokenRestarts = 3
@@ -29,12 +29,12 @@ type slice struct {
 	settles    bool
 }
 
-// fetch gathers every page of [a, b]. When the slice outgrows MaxEvents and can still be
-// made smaller, it shrinks sliceDur to what the density seen so far calls for and returns
-// errSliceTooBig, so memory stays bounded by one slice.
-func (s *Stream) fetch(ctx context.Context, a, b time.Time) ([]cloudtrail.Event, error) {
+// fetch gathers the pages of [a, b], newest first. When canSplit and the slice outgrows
+// MaxEvents, it stops and returns the split time: the events it returns cover
+// (split, b] completely (those at exactly split may be cut), and [a, split] is left to
+// read. split is zero when the whole slice was read.
+func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (events []cloudtrail.Event, split time.Time, err error) {
 	q := cloudtrail.Query{EventSource: s.set.EventSource, Start: a, End: b}
-	var events []cloudtrail.Event
 	token, restarts := "", 0
 	for {
 		page, err := s.deps.Source.Lookup(ctx, q, token)
@@ -45,19 +45,28 @@ func (s *Stream) fetch(ctx context.Context, a, b time.Time) ([]cloudtrail.Event,
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("LookupEvents %s [%s, %s]: %w", s.set.EventSource,
+			return nil, time.Time{}, fmt.Errorf("LookupEvents %s [%s, %s]: %w", s.set.EventSource,
 				a.Format(time.RFC3339), b.Format(time.RFC3339), err)
 		}
 		events = append(events, page.Events...)
 		if page.NextToken == "" {
-			return events, nil
+			return events, time.Time{}, nil
 		}
-		if len(events) >= s.set.MaxEvents && b.Sub(a) > s.set.MinSlice {
-			s.shrink(events, a, b)
-			return nil, errSliceTooBig
+		if oldest := events[len(events)-1].Time; canSplit && len(events) >= s.set.MaxEvents &&
+			oldest.After(a) && oldest.Before(b) {
+			return events, oldest, nil
 		}
 		token = page.NextToken
 	}
+}
+
+// newerThan returns the events (newest first) whose time is after t.
+func newerThan(newestFirst []cloudtrail.Event, t time.Time) []cloudtrail.Event {
+	n := len(newestFirst)
+	for n > 0 && !newestFirst[n-1].Time.After(t) {
+		n--
+	}
+	return newestFirst[:n]
 }
 
 // shrink sets sliceDur from the pages read so far: they cover [oldest read, b].

@@ -6,7 +6,6 @@ package poll // import "github.com/otelcol-cloudtrail/awscloudtrail/internal/pol
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -159,30 +158,47 @@ func (s *Stream) plan(now time.Time) []span {
 }
 
 func (s *Stream) readSpan(ctx context.Context, sp span) error {
-	a := sp.start
-	for !a.After(sp.end) {
+	return s.readRange(ctx, sp.start, sp.end, sp.settles, 0)
+}
+
+// readRange reads [start, end] in slices of sliceDur, oldest first.
+func (s *Stream) readRange(ctx context.Context, start, end time.Time, settles bool, depth int) error {
+	a := start
+	for !a.After(end) {
 		b := a.Add(s.sliceDur)
-		if b.After(sp.end) {
-			b = sp.end
+		if b.After(end) {
+			b = end
 		}
-		queried := s.deps.Now()
-		events, err := s.fetch(ctx, a, b)
-		if errors.Is(err, errSliceTooBig) {
-			continue // fetch shrank the slice; read the same start again
-		}
-		if err != nil {
+		if err := s.readSlice(ctx, a, b, settles, depth); err != nil {
 			return err
 		}
-		if err := s.emit(ctx, events, slice{a, b, queried, sp.settles}); err != nil {
-			return err
-		}
-		s.adapt(len(events), b.Sub(a))
-		if !b.Before(sp.end) {
+		if !b.Before(end) {
 			return nil
 		}
 		a = b // inclusive bounds: events at exactly b are read twice and de-duplicated
 	}
 	return nil
+}
+
+// readSlice reads [a, b] and emits it. A slice that outgrows MaxEvents is split where its
+// pages (newest first) got to: the older rest is read first, in smaller slices, then the
+// newer part already in hand is emitted. No page is read twice, and memory holds at most
+// one slice per split level (maxSplitDepth).
+func (s *Stream) readSlice(ctx context.Context, a, b time.Time, settles bool, depth int) error {
+	queried := s.deps.Now()
+	events, split, err := s.fetch(ctx, a, b, depth < maxSplitDepth)
+	if err != nil {
+		return err
+	}
+	if split.IsZero() {
+		s.adapt(len(events), b.Sub(a))
+		return s.emit(ctx, events, slice{a, b, queried, settles})
+	}
+	s.shrink(events, a, b)
+	if err := s.readRange(ctx, a, split, settles, depth+1); err != nil {
+		return err
+	}
+	return s.emit(ctx, newerThan(events, split), slice{split, b, queried, settles})
 }
 
 func (s *Stream) String() string { return fmt.Sprintf("stream %s", s.key) }

@@ -274,3 +274,37 @@ func (s *tokenSpoiler) Lookup(ctx context.Context, q cloudtrail.Query, token str
 	}
 	return s.Source.Lookup(ctx, q, token)
 }
+
+func TestOversizedSliceIsSplitNotReadAgain(t *testing.T) {
+	e := newEnv(t, awsemu.Options{})
+	set := e.settings()
+	set.Start = t0.Add(-3 * time.Hour)
+	set.TargetEvents, set.MaxEvents = 100, 200
+	var evs []awsemu.Event
+	for i := range 3000 { // a quiet start, then a dense hour: the grown slice overflows
+		evs = append(evs, e.add(t0.Add(-time.Hour+time.Duration(i)*time.Second), 0, "GetAnomalyGroup"))
+	}
+	src := &countingSource{Source: e.client}
+	sizes := &batchSizes{next: e.sink}
+	s := NewStream(set, Deps{Source: src, Next: sizes, Store: e.store, Now: e.clock.Now})
+	e.poll(s)
+
+	assert.Equal(t, idsOldestFirst(evs), emittedIDs(e.sink))
+	assert.LessOrEqual(t, sizes.max, set.MaxEvents+cloudtrail.MaxResults)
+	pages := len(evs) / cloudtrail.MaxResults
+	t.Logf("%d pages for %d events (%d fetched)", src.calls, len(evs), src.events)
+	assert.LessOrEqual(t, src.calls, pages+pages/10+5, "pages are not read twice after a split")
+	assert.LessOrEqual(t, src.events, len(evs)+len(evs)/10, "events are fetched about once")
+}
+
+type countingSource struct {
+	Source
+	calls, events int
+}
+
+func (c *countingSource) Lookup(ctx context.Context, q cloudtrail.Query, token string) (cloudtrail.Page, error) {
+	p, err := c.Source.Lookup(ctx, q, token)
+	c.calls++
+	c.events += len(p.Events)
+	return p, err
+}
