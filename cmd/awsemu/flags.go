@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/awsemu"
@@ -21,7 +22,7 @@ type config struct {
 	workloadDuration         time.Duration
 	seedEvents               int
 	seedSpan                 time.Duration
-	seedSource               string
+	seedSource, seedRegions  string
 	faults                   awsemu.Faults
 	seed                     uint64
 	logLevel                 slog.Level
@@ -42,7 +43,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&c.workloadDuration, "workload-duration", 0, "stop the workload after this long; 0 = run until stopped")
 	fs.IntVar(&c.seedEvents, "seed-events", 0, "bulk-seed this many Lookout for Metrics events before serving")
 	fs.DurationVar(&c.seedSpan, "seed-span", 24*time.Hour, "seeded events spread over this span, up to now")
-	fs.StringVar(&c.seedSource, "seed-source", awsemu.LookoutMetricsEventSource, "eventSource of seeded events")
+	fs.StringVar(&c.seedSource, "seed-source", awsemu.LookoutMetricsEventSource, "eventSource of seeded events; a comma-separated list seeds each")
+	fs.StringVar(&c.seedRegions, "seed-regions", "", "comma-separated regions to seed, -seed-events each per source; default -region")
 	fs.Float64Var(&c.faults.ErrorRate, "error-rate", 0, "fraction of requests answered with HTTP 500/503")
 	fs.DurationVar(&c.faults.Latency, "latency", 0, "latency added to every request")
 	fs.Float64Var(&c.faults.MalformedRate, "malformed-rate", 0, "fraction of CloudTrailEvent strings returned malformed")
@@ -75,7 +77,22 @@ func (c *config) options(logger *slog.Logger) awsemu.Options {
 	}
 }
 
-func (c *config) seedOptions() awsemu.SeedOptions {
-	return awsemu.SeedOptions{Events: c.seedEvents, Span: c.seedSpan, EventSource: c.seedSource,
-		Account: c.account, Region: c.region, Seed: c.seed}
+// seedOptions is one seeding per region and event source asked for (-seed-regions,
+// -seed-source), each with its own seed so that event IDs differ.
+func (c *config) seedOptions() []awsemu.SeedOptions {
+	if c.seedEvents <= 0 {
+		return nil
+	}
+	regions := []string{c.region}
+	if c.seedRegions != "" {
+		regions = strings.Split(c.seedRegions, ",")
+	}
+	var out []awsemu.SeedOptions
+	for _, region := range regions {
+		for _, source := range strings.Split(c.seedSource, ",") {
+			out = append(out, awsemu.SeedOptions{Events: c.seedEvents, Span: c.seedSpan, EventSource: source,
+				Account: c.account, Region: region, Seed: c.seed + uint64(len(out))})
+		}
+	}
+	return out
 }

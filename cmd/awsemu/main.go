@@ -43,11 +43,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
 	srv := awsemu.New(cfg.options(logger))
 	srv.SetFaults(cfg.faults)
-	if cfg.seedEvents > 0 {
+	for _, opts := range cfg.seedOptions() {
 		start := time.Now()
-		n := awsemu.SeedLookoutMetrics(srv.Store(), cfg.seedOptions())
-		logger.Info("seeded events", "events", n, "source", cfg.seedSource, "span", cfg.seedSpan,
-			"took", time.Since(start).Round(time.Millisecond))
+		n := awsemu.SeedLookoutMetrics(srv.Store(), opts)
+		logger.Info("seeded events", "events", n, "region", opts.Region, "source", opts.EventSource,
+			"span", cfg.seedSpan, "took", time.Since(start).Round(time.Millisecond))
 	}
 	url, err := srv.Start(cfg.addr)
 	if err != nil {

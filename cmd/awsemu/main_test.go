@@ -172,3 +172,19 @@ func TestFlagDefaults(t *testing.T) {
 		assert.LessOrEqual(t, d, 8*time.Minute)
 	}
 }
+
+func TestSeedOptionsPerRegionAndSource(t *testing.T) {
+	cfg, err := parseFlags([]string{"-seed-events", "10", "-seed-regions", "us-east-1,eu-west-1",
+		"-seed-source", "a.amazonaws.com,b.amazonaws.com"}, io.Discard)
+	require.NoError(t, err)
+	opts := cfg.seedOptions()
+	require.Len(t, opts, 4)
+	seeds := map[uint64]bool{}
+	for _, o := range opts {
+		assert.Equal(t, 10, o.Events)
+		seeds[o.Seed] = true
+	}
+	assert.Len(t, seeds, 4, "each stream gets its own IDs")
+	assert.Equal(t, "eu-west-1", opts[3].Region)
+	assert.Equal(t, "b.amazonaws.com", opts[3].EventSource)
+}
