@@ -51,6 +51,7 @@ func tally(expected []string, got map[string]int) (delivered, lost, duplicated i
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	writePerf()
 	if len(report) > 0 {
 		writeReport(os.Stdout)
 		if path := os.Getenv("E2E_REPORT"); path != "" {
