@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/redact"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
 )
 
@@ -29,6 +30,8 @@ type Settings struct {
 	EventNames map[string]bool // empty keeps every name
 	ReadOnly   ReadOnlyFilter
 	Translate  translate.Options
+	// Redact rewrites every record before translation; nil changes nothing.
+	Redact *redact.Redactor
 
 	// Slicing. Zero values take the defaults below.
 	InitialSlice     time.Duration

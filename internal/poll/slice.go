@@ -130,7 +130,7 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 			continue
 		}
 		handled[e.ID] = e.Time
-		if err := batch.Add([]byte(e.Record), e.Time, observed); err != nil {
+		if err := batch.Add(s.set.Redact.Record([]byte(e.Record)), e.Time, observed); err != nil {
 			malformed++
 			s.deps.Logger.Debug("Skipping malformed CloudTrail event", zap.String("stream", s.key),
 				zap.String("event_id", e.ID), zap.Error(err))

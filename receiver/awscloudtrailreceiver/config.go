@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configopaque"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/redact"
 )
 
 // Config configures the awscloudtrail receiver.
@@ -41,6 +44,23 @@ type Config struct {
 	ExternalID string `mapstructure:"external_id"`
 	// Storage is the storage extension that keeps checkpoints; none keeps them in memory.
 	Storage *component.ID `mapstructure:"storage"`
+	// Redact drops or hashes chosen fields of every record before it is translated.
+	Redact RedactConfig `mapstructure:"redact"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// RedactConfig chooses the CloudTrail fields that must not leave the collector.
+type RedactConfig struct {
+	// Fields are dotted paths in the CloudTrail record, such as userIdentity.accessKeyId
+	// or sourceIPAddress; through arrays, resources.ARN names every element's ARN.
+	Fields []string `mapstructure:"fields"`
+	// Action is drop (remove the field) or hash (replace its value by a keyed hash).
+	Action string `mapstructure:"action"`
+	// HashKey keys the hash, so that few-valued fields (IP addresses, account IDs)
+	// cannot be found again by hashing every candidate.
+	HashKey configopaque.String `mapstructure:"hash_key"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -79,7 +99,7 @@ func (c *Config) Validate() error {
 	if c.RequestsPerSecond <= 0 || c.RequestsPerSecond > 1000 {
 		errs = append(errs, fmt.Errorf("requests_per_second: must be > 0 and <= 1000, got %v", c.RequestsPerSecond))
 	}
-	errs = append(errs, c.validateEndpoint(), c.validateRole())
+	errs = append(errs, c.validateEndpoint(), c.validateRole(), c.Redact.validate())
 	return errors.Join(errs...)
 }
 
@@ -132,4 +152,21 @@ func (c *Config) validateRole() error {
 		return errors.New("external_id: needs role_arn")
 	}
 	return nil
+}
+
+func (r *RedactConfig) validate() error {
+	var errs []error
+	for i, f := range r.Fields {
+		if err := redact.ValidatePath(f); err != nil {
+			errs = append(errs, fmt.Errorf("redact.fields[%d]: %q %w", i, f, err))
+		}
+	}
+	action, err := redact.ParseAction(r.Action)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("redact.action: %w", err))
+	}
+	if r.HashKey != "" && (err != nil || action != redact.Hash) {
+		errs = append(errs, errors.New("redact.hash_key: only with action hash"))
+	}
+	return errors.Join(errs...)
 }

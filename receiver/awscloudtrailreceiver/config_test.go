@@ -60,6 +60,7 @@ func TestLoadConfigFull(t *testing.T) {
 		RoleARN:           "arn:aws:iam::123456789012:role/cloudtrail-reader",
 		ExternalID:        "ext-1",
 		Storage:           &storageID,
+		Redact:            RedactConfig{Fields: []string{"userIdentity.accessKeyId", "sourceIPAddress"}, Action: "hash", HashKey: "s3cr3t"},
 	}
 	assert.Equal(t, want, cfg)
 }
@@ -96,6 +97,9 @@ func TestValidateRejects(t *testing.T) {
 		{"bad endpoint", func(c *Config) { c.Endpoint = "localhost:4566" }, "endpoint"},
 		{"bad role", func(c *Config) { c.RoleARN = "arn:aws:iam::12:user/x" }, "role_arn"},
 		{"external id alone", func(c *Config) { c.ExternalID = "x" }, "external_id: needs role_arn"},
+		{"bad redact path", func(c *Config) { c.Redact.Fields = []string{"userIdentity..arn"} }, "redact.fields[0]"},
+		{"bad redact action", func(c *Config) { c.Redact.Action = "mask" }, `redact.action: must be drop or hash, got "mask"`},
+		{"hash key with drop", func(c *Config) { c.Redact.Action, c.Redact.HashKey = "drop", "k" }, "redact.hash_key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

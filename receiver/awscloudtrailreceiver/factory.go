@@ -32,6 +32,7 @@ func createDefaultConfig() component.Config {
 		StartAt:           "now",
 		RequestsPerSecond: 2,
 		Body:              "raw",
+		Redact:            RedactConfig{Action: "hash"},
 	}
 }
 

@@ -24,7 +24,7 @@ func TestReadmeDocumentsConfigAndMapping(t *testing.T) {
 		if key == "" {
 			continue
 		}
-		assert.Contains(t, readme, "| `"+key+"` |", "config key %s is not in the README's table", key)
+		assert.True(t, strings.Contains(readme, "| `"+key+"` |"), "config key %s is not in the README's table", key)
 	}
 	names := append(translate.ResourceAttributeNames(), translate.LogAttributeNames()...)
 	for _, name := range names {

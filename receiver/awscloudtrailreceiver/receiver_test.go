@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -302,4 +303,29 @@ func (h *harness) withFileStorage(id component.ID, dir string) func() {
 	require.NoError(h.t, ext.Start(context.Background(), componenttest.NewNopHost()))
 	h.host.setExtension(id, ext)
 	return func() { require.NoError(h.t, ext.Shutdown(context.Background())) }
+}
+
+func TestRedactedFieldsLeaveNeitherBodyNorAttributes(t *testing.T) {
+	h := newHarness(t, awsemu.Options{})
+	ev := awsemu.NewRecord(awsemu.RecordSpec{EventSource: defaultEventSource, EventTime: time.Now().Add(-time.Minute),
+		AccessKeyID: "AKIAREDACTME00000001", SourceIPAddress: "198.51.100.77"})
+	h.srv.Store().Add(ev)
+	cfg := h.config()
+	cfg.Redact = RedactConfig{Fields: []string{"userIdentity.accessKeyId", "sourceIPAddress"}, Action: "hash", HashKey: "k"}
+	sink := new(consumertest.LogsSink)
+	r := h.start(cfg, sink, make(ticks))
+	require.Eventually(t, func() bool { return sink.LogRecordCount() == 1 }, 30*time.Second, 10*time.Millisecond)
+	require.NoError(t, r.Shutdown(context.Background()))
+
+	ld := sink.AllLogs()[0]
+	lr := ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
+	body := lr.Body().Str()
+	assert.NotContains(t, body, "AKIAREDACTME00000001")
+	assert.NotContains(t, body, "198.51.100.77")
+	ip, _ := lr.Attributes().Get("source.address")
+	key, _ := lr.Attributes().Get("aws.access_key.id")
+	assert.True(t, strings.HasPrefix(ip.Str(), "redacted:"), ip.Str())
+	assert.True(t, strings.HasPrefix(key.Str(), "redacted:"), key.Str())
+	id, _ := lr.Attributes().Get("aws.cloudtrail.event_id")
+	assert.Equal(t, ev.EventID, id.Str(), "the rest is untouched")
 }

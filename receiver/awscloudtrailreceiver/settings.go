@@ -2,6 +2,7 @@ package awscloudtrailreceiver
 
 import (
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/redact"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
 	"github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver/internal/metadata"
 )
@@ -27,7 +28,12 @@ func (r *cloudtrailReceiver) streamSettings() (poll.Settings, error) {
 			names[n] = true
 		}
 	}
+	action, err := redact.ParseAction(r.cfg.Redact.Action)
+	if err != nil {
+		return poll.Settings{}, err
+	}
 	return poll.Settings{
+		Redact:        redact.New(r.cfg.Redact.Fields, action, string(r.cfg.Redact.HashKey)),
 		MaxEventDelay: r.cfg.MaxEventDelay,
 		Start:         start,
 		EventNames:    names,
