@@ -2,6 +2,8 @@ package cloudtrail
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -41,6 +43,14 @@ func TestClassify(t *testing.T) {
 		{"refused", &net.OpError{Op: "dial", Err: errors.New("connection refused")}, KindServer, "network_error"},
 		{"url error", &url.Error{Op: "Post", URL: "http://x", Err: errors.New("EOF")}, KindServer, "network_error"},
 		{"unknown", errors.New("unexpected end of JSON input"), KindServer, "network_error"},
+		{"untrusted certificate", &url.Error{Op: "Post", URL: "https://x", Err: &tls.CertificateVerificationError{
+			Err: x509.UnknownAuthorityError{}}}, KindClient, "network_error"},
+		{"wrong host", &url.Error{Op: "Post", URL: "https://x", Err: x509.HostnameError{Host: "x"}}, KindClient, "network_error"},
+		{"malformed 2xx", responseError(200, fmt.Errorf("%w: null", ErrMalformedResponse)), KindServer, "server_error"},
+		{"undecodable 2xx", responseError(200, &smithy.DeserializationError{Err: errors.New("unexpected EOF")}), KindServer, "server_error"},
+		{"4xx without an AWS body", responseError(403, &smithy.GenericAPIError{Code: "UnknownError"}), KindClient, "client_error"},
+		{"3xx", responseError(302, &smithy.GenericAPIError{Code: "UnknownError"}), KindClient, "client_error"},
+		{"no response", responseError(0, &smithyhttp.RequestSendError{Err: errors.New("connection reset by peer")}), KindServer, "network_error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -42,10 +42,12 @@ type Waiter interface {
 }
 
 // NewSDKClient returns the aws-sdk-go-v2 CloudTrail client for cfg (which carries the
-// region and credentials), with this package's pacing, retry policy and observation, and
-// a function that closes its idle connections once the client is no longer used.
+// region and credentials), with this package's pacing, retry policy, response check and
+// observation, and a function that closes its idle connections once the client is no
+// longer used. The SDK's own request, response and signing logs are always off: they
+// would carry the session token, signatures and response bodies.
 func NewSDKClient(cfg aws.Config, opts SDKOptions) (*cloudtrail.Client, func()) {
-	transport := awshttp.NewBuildableClient().GetTransport() // the SDK's defaults, owned here
+	transport := baseTransport(cfg.HTTPClient)
 	httpClient := &http.Client{
 		Timeout:   attemptTimeout,
 		Transport: WrapTransport(transport),
@@ -58,16 +60,32 @@ func NewSDKClient(cfg aws.Config, opts SDKOptions) (*cloudtrail.Client, func()) 
 			o.BaseEndpoint = aws.String(opts.Endpoint)
 		}
 		o.HTTPClient = httpClient
+		o.ClientLogMode = 0
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
 			so.MaxAttempts = maxAttempts
 			so.MaxBackoff = maxBackoff
 			so.RateLimiter = ratelimit.None
+			so.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(certificateNotRetryable)},
+				so.Retryables...)
 		})
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
-			return stack.Finalize.Insert(attemptMiddleware(opts), "Retry", middleware.After)
+			if err := stack.Finalize.Insert(attemptMiddleware(opts), "Retry", middleware.After); err != nil {
+				return err
+			}
+			return stack.Deserialize.Insert(responseCheck, "OperationDeserializer", middleware.After)
 		})
 	})
 	return client, transport.CloseIdleConnections
+}
+
+// baseTransport returns a transport this client owns: a clone of cfg's when that is the
+// SDK's buildable client, so that what LoadDefaultConfig set up there (the AWS_CA_BUNDLE
+// or ca_bundle root CAs, proxy settings) applies; else the SDK's default transport.
+func baseTransport(c aws.HTTPClient) *http.Transport {
+	if b, ok := c.(*awshttp.BuildableClient); ok && b != nil {
+		return b.GetTransport()
+	}
+	return awshttp.NewBuildableClient().GetTransport()
 }
 
 // attemptMiddleware runs once per HTTP attempt, inside the retry loop: it waits for the

@@ -15,7 +15,8 @@ import (
 const sessionName = "otelcol-awscloudtrail"
 
 // loadAWSConfig builds the SDK config for one region from the standard credential chain,
-// the profile and the role to assume. It reads local files only; credentials are fetched
+// the profile and the role to assume, with the standard AWS_CA_BUNDLE / ca_bundle trust
+// (cloudtrail.NewSDKClient keeps it). It reads local files only; credentials are fetched
 // on the first request.
 func loadAWSConfig(ctx context.Context, c *Config, region string) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{}
@@ -29,6 +30,9 @@ func loadAWSConfig(ctx context.Context, c *Config, region string) (aws.Config, e
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS config for %s: %w", region, err)
 	}
+	// The SDK's request, response and signing logs are never on: an AssumeRole response
+	// body holds the role's credentials, and signed requests carry the session token.
+	cfg.ClientLogMode = 0
 	if c.RoleARN != "" {
 		provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), c.RoleARN, func(o *stscreds.AssumeRoleOptions) {
 			o.RoleSessionName = sessionName

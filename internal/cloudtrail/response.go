@@ -1,0 +1,91 @@
+package cloudtrail
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"strings"
+
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// ErrMalformedResponse is a 2xx LookupEvents response that is not a LookupEvents result:
+// not JSON (a captive portal's or a proxy's HTML page), empty, cut short, or shaped like
+// an error. The SDK alone takes an empty, null or error-shaped 2xx body for a page
+// without events, and the poller would move its checkpoint past events it never read.
+// Classify sorts it as KindServer: retried with backoff, and nothing advances.
+var ErrMalformedResponse = errors.New("malformed LookupEvents response")
+
+// maxResponseBytes bounds the one LookupEvents response held in memory: 50 events of
+// CloudTrail's largest records, JSON-escaped, fit several times over.
+const maxResponseBytes = 64 << 20
+
+// responseCheck runs on the raw response of every attempt, before the SDK decodes it, and
+// refuses a 2xx response that is not a LookupEvents result. Error responses are the SDK's
+// to decode.
+var responseCheck = middleware.DeserializeMiddlewareFunc("awscloudtrailResponseCheck", func(
+	ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler,
+) (middleware.DeserializeOutput, middleware.Metadata, error) {
+	out, md, err := next.HandleDeserialize(ctx, in)
+	if err != nil {
+		return out, md, err
+	}
+	resp, ok := out.RawResponse.(*smithyhttp.Response)
+	if !ok || resp.StatusCode < 200 || resp.StatusCode >= 300 {
+		return out, md, nil
+	}
+	body, err := readBody(resp)
+	if err != nil {
+		return out, md, err
+	}
+	return out, md, checkResult(resp.Header.Get("Content-Type"), body)
+})
+
+// readBody reads the whole body, closes it, and puts the bytes back for the SDK.
+func readBody(resp *smithyhttp.Response) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("reading LookupEvents response: %w", err)
+	}
+	if len(body) > maxResponseBytes {
+		return nil, fmt.Errorf("%w: larger than %d bytes", ErrMalformedResponse, maxResponseBytes)
+	}
+	return body, nil
+}
+
+// checkResult accepts a JSON object without an error type, served as JSON. A result
+// without an Events member is accepted (the SDK reads it as a page without events), as
+// AWS may leave an empty list out.
+func checkResult(contentType string, body []byte) error {
+	if !isJSONMediaType(contentType) {
+		return fmt.Errorf("%w: content type %.64q", ErrMalformedResponse, contentType)
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(body, &top); err != nil {
+		return fmt.Errorf("%w: %w", ErrMalformedResponse, err)
+	}
+	if top == nil {
+		return fmt.Errorf("%w: null", ErrMalformedResponse)
+	}
+	if typ, ok := top["__type"]; ok {
+		return fmt.Errorf("%w: HTTP 2xx with error type %.64s", ErrMalformedResponse, typ)
+	}
+	return nil
+}
+
+// isJSONMediaType accepts application/x-amz-json-1.1 (what CloudTrail sends), any other
+// awsJson version, and application/json.
+func isJSONMediaType(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasPrefix(mt, "application/x-amz-json-")
+}
