@@ -88,7 +88,7 @@ FUZZ_TARGETS := internal/translate:FuzzTranslate internal/translate:FuzzParseObj
 fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$fn ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; done
+		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./$$pkg || exit 1; done
 
 # The full reliability suite: the real binaries, full-size scenarios, one table.
 reliability: $(OTELCOL) $(AWSEMU)
