@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -20,13 +19,21 @@ type Batch struct {
 	opts    Options
 	logs    plog.Logs
 	records map[resourceKey]plog.LogRecordSlice
-	n       int
-	t       recordTranslator
+	// last is the group of the previous record: consecutive records of a
+	// slice nearly always share it.
+	last        resourceKey
+	lastRecords plog.LogRecordSlice
+	hasLast     bool
+	n           int
+	p           parser
+	t           recordTranslator
 }
 
 // NewBatch returns an empty Batch.
 func NewBatch(opts Options) *Batch {
 	b := &Batch{opts: opts}
+	b.t.p = &b.p
+	b.t.num = pcommon.NewValueEmpty()
 	b.reset()
 	return b
 }
@@ -34,6 +41,7 @@ func NewBatch(opts Options) *Batch {
 func (b *Batch) reset() {
 	b.logs = plog.NewLogs()
 	b.records = make(map[resourceKey]plog.LogRecordSlice)
+	b.last, b.lastRecords, b.hasLast = resourceKey{}, plog.LogRecordSlice{}, false
 	b.n = 0
 }
 
@@ -52,40 +60,50 @@ func (b *Batch) Logs() plog.Logs {
 // when the record's eventTime is missing or unparseable (zero: none);
 // observed becomes the ObservedTimestamp. A record that is not one valid
 // JSON object is not appended and yields an error naming its eventID when
-// that could be read.
+// that could be read. Add copies record once; the caller may reuse it.
 func (b *Batch) Add(record []byte, fallbackTime, observed time.Time) error {
-	parsed := pcommon.NewValueEmpty()
-	if err := parseObject(record, parsed); err != nil {
-		return recordError(parsed, err)
+	return b.add(string(record), fallbackTime, observed)
+}
+
+// AddString is Add for a record held in a string (as LookupEvents delivers
+// it in CloudTrailEvent), without copying it: the log record's string
+// values (the raw body included) share its memory.
+func (b *Batch) AddString(record string, fallbackTime, observed time.Time) error {
+	return b.add(record, fallbackTime, observed)
+}
+
+func (b *Batch) add(record string, fallbackTime, observed time.Time) error {
+	p, t := &b.p, &b.t
+	defer func() { // drop the references to the record and the log record
+		p.data, t.body, t.hasBody = "", pcommon.Map{}, false
+		clear(p.members[:cap(p.members)])
+	}()
+	if err := p.parse(record); err != nil {
+		return t.recordError(err)
 	}
-	t := &b.t
-	t.f.index(parsed.Map())
-	lr := b.destination(&t.f).AppendEmpty()
+	t.f.index(p)
+	lr := b.destination().AppendEmpty()
 	b.n++
-	t.copyMaps = b.opts.Body == BodyMap
 	switch b.opts.Body {
 	case BodyMap:
-		parsed.MoveTo(lr.Body())
-		t.f.index(lr.Body().Map())
+		p.build(0, lr.Body())
+		t.body, t.hasBody = lr.Body().Map(), true
 	case BodyRaw:
-		lr.Body().SetStr(validUTF8(record))
+		if p.badUTF8 {
+			lr.Body().SetStr(strings.ToValidUTF8(record, "\uFFFD"))
+		} else {
+			lr.Body().SetStr(record)
+		}
 	}
 	t.fill(lr, fallbackTime, observed)
-	t.f = fields{} // drop references into the record
 	return nil
 }
 
-func validUTF8(b []byte) string {
-	if utf8.Valid(b) {
-		return string(b)
-	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
-}
-
-// recordError names the record by the eventID read before the error, if any.
-func recordError(partial pcommon.Value, err error) error {
-	if partial.Type() == pcommon.ValueTypeMap {
-		if id, ok := getString(partial.Map(), fieldNames[fEventID]); ok {
+// recordError names the record by the eventID read before the error, if
+// any: the tape holds the members read by then.
+func (t *recordTranslator) recordError(err error) error {
+	if len(t.p.tape) > 0 {
+		if id, ok := t.getString(t.p.membersOf(0), fieldNames[fEventID]); ok {
 			return fmt.Errorf("cloudtrail record %q: %w", id, err)
 		}
 	}
@@ -94,30 +112,37 @@ func recordError(partial pcommon.Value, err error) error {
 
 // destination returns the log records of the record's (account, region),
 // creating its ResourceLogs on first use.
-func (b *Batch) destination(f *fields) plog.LogRecordSlice {
+func (b *Batch) destination() plog.LogRecordSlice {
+	t := &b.t
 	var key resourceKey
-	key.region, _ = f.str(fAWSRegion)
-	key.account, _ = f.str(fRecipientAccountID)
+	key.region, _ = t.str(fAWSRegion)
+	key.account, _ = t.str(fRecipientAccountID)
 	if key.account == "" {
-		if ui, ok := f.mapOf(fUserIdentity); ok {
-			key.account, _ = getString(ui, "accountId")
+		if ui, ok := t.object(fUserIdentity); ok {
+			key.account, _ = t.getString(t.p.membersOf(ui), "accountId")
 		}
 	}
-	if records, ok := b.records[key]; ok {
-		return records
+	if b.hasLast && key == b.last {
+		return b.lastRecords
 	}
-	rl := b.logs.ResourceLogs().AppendEmpty()
-	attrs := rl.Resource().Attributes()
-	attrs.PutStr(AttrCloudProvider, CloudProviderAWS)
-	if key.region != "" {
-		attrs.PutStr(AttrCloudRegion, key.region)
+	records, ok := b.records[key]
+	if !ok {
+		rl := b.logs.ResourceLogs().AppendEmpty()
+		attrs := rl.Resource().Attributes()
+		attrs.EnsureCapacity(3)
+		attrs.PutStr(AttrCloudProvider, CloudProviderAWS)
+		if key.region != "" {
+			attrs.PutStr(AttrCloudRegion, key.region)
+		}
+		if key.account != "" {
+			attrs.PutStr(AttrCloudAccountID, key.account)
+		}
+		sl := rl.ScopeLogs().AppendEmpty()
+		sl.Scope().SetName(b.opts.ScopeName)
+		sl.Scope().SetVersion(b.opts.ScopeVersion)
+		records = sl.LogRecords()
+		b.records[key] = records
 	}
-	if key.account != "" {
-		attrs.PutStr(AttrCloudAccountID, key.account)
-	}
-	sl := rl.ScopeLogs().AppendEmpty()
-	sl.Scope().SetName(b.opts.ScopeName)
-	sl.Scope().SetVersion(b.opts.ScopeVersion)
-	b.records[key] = sl.LogRecords()
-	return sl.LogRecords()
+	b.last, b.lastRecords, b.hasLast = key, records, true
+	return records
 }

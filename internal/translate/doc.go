@@ -5,14 +5,22 @@
 //
 // # Parsing
 //
-// A record is parsed once, by a small JSON-to-pcommon converter (no
-// map[string]any in between). Integral numbers that fit int64 become Int
-// values (no precision lost), other numbers Double; object key order is kept,
-// and for a repeated key the last value wins. Objects and arrays nested deeper
-// than [MaxDepth] levels are kept as their raw JSON text in a string value
-// instead of failing the record. Invalid UTF-8 inside strings becomes U+FFFD.
-// A record that is not exactly one valid JSON object is rejected with an
-// error (naming its eventID when that was read before the error).
+// A record is parsed once, by a small JSON scanner that checks it and writes
+// a tape of its values (a buffer the Batch reuses); the attributes are read
+// from the tape, and only the values a log record carries (the body map, the
+// map attributes) become pcommon values, with no map[string]any in between.
+// String values are substrings of the record text, decoded only when they
+// hold escapes or invalid UTF-8: [Batch.AddString] shares the caller's
+// string, [Batch.Add] copies the record once. A log record therefore keeps
+// its record's text alive until it is dropped, whatever the body mode.
+//
+// Integral numbers that fit int64 become Int values (no precision lost),
+// other numbers Double; object key order is kept, and for a repeated key the
+// last value wins. Objects and arrays nested deeper than [MaxDepth] levels
+// are kept as their raw JSON text in a string value instead of failing the
+// record. Invalid UTF-8 inside strings becomes U+FFFD. A record that is not
+// exactly one valid JSON object is rejected with an error (naming its eventID
+// when that was read before the error).
 //
 // # Resource
 //

@@ -3,8 +3,6 @@ package translate
 import (
 	"strconv"
 	"strings"
-
-	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
 // field is a top-level CloudTrail record field this package reads.
@@ -69,121 +67,184 @@ var fieldNames = [numFields]string{
 	fResources:                    "resources",
 }
 
-var fieldByName = func() map[string]field {
-	m := make(map[string]field, numFields)
-	for f, name := range fieldNames {
-		m[name] = field(f)
-	}
-	return m
-}()
-
 // lookupField matches a record key to a field: exactly, else ignoring case
 // (as encoding/json matches struct fields, and as some published records
-// spell "accountid" or "sessioncontext").
-func lookupField(key string) (field, bool) {
-	if f, ok := fieldByName[key]; ok {
+// spell "accountid" or "sessioncontext"). ascii says the key is plain ASCII.
+func lookupField(key string, ascii bool) (field, bool) {
+	if f, ok := exactField(key); ok {
 		return f, true
 	}
 	for f, name := range fieldNames {
-		if strings.EqualFold(key, name) {
+		if foldEqual(key, ascii, name) {
 			return field(f), true
 		}
 	}
 	return 0, false
 }
 
-// fields holds the record's known top-level values; a field that is absent
-// or JSON null is not set.
-type fields struct {
-	vals [numFields]pcommon.Value
-	set  [numFields]bool
+// exactField is the inverse of fieldNames.
+func exactField(key string) (field, bool) {
+	switch key {
+	case "eventVersion":
+		return fEventVersion, true
+	case "eventID":
+		return fEventID, true
+	case "eventTime":
+		return fEventTime, true
+	case "eventName":
+		return fEventName, true
+	case "eventType":
+		return fEventType, true
+	case "eventSource":
+		return fEventSource, true
+	case "eventCategory":
+		return fEventCategory, true
+	case "apiVersion":
+		return fAPIVersion, true
+	case "awsRegion":
+		return fAWSRegion, true
+	case "recipientAccountId":
+		return fRecipientAccountID, true
+	case "requestID":
+		return fRequestID, true
+	case "readOnly":
+		return fReadOnly, true
+	case "managementEvent":
+		return fManagementEvent, true
+	case "sourceIPAddress":
+		return fSourceIPAddress, true
+	case "userAgent":
+		return fUserAgent, true
+	case "sessionCredentialFromConsole":
+		return fSessionCredentialFromConsole, true
+	case "userIdentity":
+		return fUserIdentity, true
+	case "tlsDetails":
+		return fTLSDetails, true
+	case "errorCode":
+		return fErrorCode, true
+	case "errorMessage":
+		return fErrorMessage, true
+	case "sharedEventID":
+		return fSharedEventID, true
+	case "insightDetails":
+		return fInsightDetails, true
+	case "requestParameters":
+		return fRequestParameters, true
+	case "responseElements":
+		return fResponseElements, true
+	case "additionalEventData":
+		return fAdditionalEventData, true
+	case "resources":
+		return fResources, true
+	}
+	return 0, false
 }
 
-func (r *fields) index(record pcommon.Map) {
+// foldEqual is strings.EqualFold(key, name) for an ASCII name. An ASCII key
+// can only match a name of its length; a key with other bytes can be
+// shorter or longer (the Kelvin sign folds to 'k', 'ſ' to 's').
+func foldEqual(key string, ascii bool, name string) bool {
+	return (!ascii || len(key) == len(name)) && strings.EqualFold(key, name)
+}
+
+// fields holds where the record's known top-level values are on the tape
+// (token indexes; 0, the record itself, means absent or JSON null) and the
+// keys they have in the record.
+type fields struct {
+	tok [numFields]int
+	key [numFields]string
+}
+
+// index finds the known fields among the record's members, as the record's
+// map would hold them (for a repeated key the last value wins; where two
+// keys match a field ignoring case, the later one wins).
+func (r *fields) index(p *parser) {
 	*r = fields{}
-	for key, v := range record.All() {
-		if v.Type() == pcommon.ValueTypeEmpty {
+	for _, m := range p.membersOf(0) {
+		if p.isNull(m.val) {
 			continue
 		}
-		if f, ok := lookupField(key); ok {
-			r.vals[f], r.set[f] = v, true
+		if f, ok := lookupField(m.key, m.ascii); ok {
+			r.tok[f], r.key[f] = m.val, m.key
 		}
 	}
 }
 
-func (r *fields) get(f field) (pcommon.Value, bool) { return r.vals[f], r.set[f] }
-
-func (r *fields) str(f field) (string, bool) {
-	if !r.set[f] {
-		return "", false
+// scalarString gives the non-empty string, number or bool at token i as a
+// string (numbers as pcommon.Value.AsString formats them).
+func (t *recordTranslator) scalarString(i int) (string, bool) {
+	p := t.p
+	switch tok := &p.tape[i]; tok.kind {
+	case tokString:
+		s := p.strAt(i)
+		return s, s != ""
+	case tokNumber:
+		setNumber(t.num, p.data[tok.start:tok.end], tok.flags&flagIntegral != 0)
+		return t.num.AsString(), true
+	case tokTrue:
+		return "true", true
+	case tokFalse:
+		return "false", true
+	case tokRaw:
+		return strings.ToValidUTF8(p.data[tok.start:tok.end], "\uFFFD"), true
 	}
-	return scalarString(r.vals[f])
-}
-
-func (r *fields) mapOf(f field) (pcommon.Map, bool) {
-	if !r.set[f] || r.vals[f].Type() != pcommon.ValueTypeMap {
-		return pcommon.Map{}, false
-	}
-	return r.vals[f].Map(), true
-}
-
-// scalarString gives a non-empty string, number or bool as a string.
-func scalarString(v pcommon.Value) (string, bool) {
-	switch v.Type() {
-	case pcommon.ValueTypeStr:
-		return v.Str(), v.Str() != ""
-	case pcommon.ValueTypeInt, pcommon.ValueTypeDouble, pcommon.ValueTypeBool:
-		return v.AsString(), true
-	default:
-		return "", false
-	}
+	return "", false
 }
 
 // scalarBool accepts a JSON bool or a string strconv.ParseBool takes ("true").
-func scalarBool(v pcommon.Value) (bool, bool) {
-	switch v.Type() {
-	case pcommon.ValueTypeBool:
-		return v.Bool(), true
-	case pcommon.ValueTypeStr:
-		b, err := strconv.ParseBool(v.Str())
+func (t *recordTranslator) scalarBool(i int) (bool, bool) {
+	switch t.p.tape[i].kind {
+	case tokTrue:
+		return true, true
+	case tokFalse:
+		return false, true
+	case tokString, tokRaw:
+		s, _ := t.scalarString(i)
+		b, err := strconv.ParseBool(s)
 		return b, err == nil
-	default:
-		return false, false
 	}
+	return false, false
 }
 
-// getKey finds key in a nested map: exactly, else ignoring case.
-func getKey(m pcommon.Map, key string) (pcommon.Value, bool) {
-	if v, ok := m.Get(key); ok {
-		return v, v.Type() != pcommon.ValueTypeEmpty
+func (t *recordTranslator) str(f field) (string, bool) {
+	if t.f.tok[f] == 0 {
+		return "", false
 	}
-	for k, v := range m.All() {
-		if strings.EqualFold(k, key) && v.Type() != pcommon.ValueTypeEmpty {
-			return v, true
+	return t.scalarString(t.f.tok[f])
+}
+
+// object returns the token of field f when it is a JSON object.
+func (t *recordTranslator) object(f field) (int, bool) {
+	i := t.f.tok[f]
+	return i, i != 0 && t.p.tape[i].kind == tokObject
+}
+
+// getKey finds key among an object's members: exactly, else ignoring case.
+// An exact match that is null is no match.
+func (t *recordTranslator) getKey(ms []member, key string) (int, bool) {
+	for k := range ms {
+		if ms[k].key == key {
+			return ms[k].val, !t.p.isNull(ms[k].val)
 		}
 	}
-	return pcommon.Value{}, false
-}
-
-func getMap(m pcommon.Map, key string) (pcommon.Map, bool) {
-	v, ok := getKey(m, key)
-	if !ok || v.Type() != pcommon.ValueTypeMap {
-		return pcommon.Map{}, false
+	for k := range ms {
+		if foldEqual(ms[k].key, ms[k].ascii, key) && !t.p.isNull(ms[k].val) {
+			return ms[k].val, true
+		}
 	}
-	return v.Map(), true
+	return 0, false
 }
 
-func getString(m pcommon.Map, key string) (string, bool) {
-	v, ok := getKey(m, key)
+func (t *recordTranslator) getObject(ms []member, key string) (int, bool) {
+	i, ok := t.getKey(ms, key)
+	return i, ok && t.p.tape[i].kind == tokObject
+}
+
+func (t *recordTranslator) getString(ms []member, key string) (string, bool) {
+	i, ok := t.getKey(ms, key)
 	if !ok {
 		return "", false
 	}
-	return scalarString(v)
-}
-
-// putString copies the non-empty scalar at m[key] to attrs[name].
-func putString(attrs pcommon.Map, name string, m pcommon.Map, key string) {
-	if s, ok := getString(m, key); ok {
-		attrs.PutStr(name, s)
-	}
+	return t.scalarString(i)
 }

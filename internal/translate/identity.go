@@ -6,68 +6,116 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
-// putUserIdentity maps userIdentity the way the contrib awslogs_encoding
-// CloudTrail encoder does; the rest of userIdentity (onBehalfOf, inScopeOf,
-// webIdFederationData, ...) stays in the body only.
-func putUserIdentity(attrs, ui pcommon.Map) {
-	putString(attrs, AttrUserID, ui, "userId")
-	putString(attrs, AttrUserName, ui, "userName")
-	putString(attrs, AttrUserIdentityAccountID, ui, "accountId")
-	putString(attrs, AttrAccessKeyID, ui, "accessKeyId")
-	putString(attrs, AttrIdentityStoreARN, ui, "identityStoreArn")
-	putString(attrs, AttrUserIdentityInvokedBy, ui, "invokedBy")
-	putString(attrs, AttrPrincipalID, ui, "principalId")
-	putString(attrs, AttrPrincipalARN, ui, "arn")
-	putString(attrs, AttrPrincipalType, ui, "type")
-	if sc, ok := getMap(ui, "sessionContext"); ok {
-		putSessionContext(attrs, sc)
+// putUserIdentity maps userIdentity (the object at token ui) the way the
+// contrib awslogs_encoding CloudTrail encoder does; the rest of userIdentity
+// (onBehalfOf, inScopeOf, webIdFederationData, ...) stays in the body only.
+func (t *recordTranslator) putUserIdentity(ui int) {
+	ms := t.p.membersOf(ui)
+	t.putString(AttrUserID, ms, "userId")
+	t.putString(AttrUserName, ms, "userName")
+	t.putString(AttrUserIdentityAccountID, ms, "accountId")
+	t.putString(AttrAccessKeyID, ms, "accessKeyId")
+	t.putString(AttrIdentityStoreARN, ms, "identityStoreArn")
+	t.putString(AttrUserIdentityInvokedBy, ms, "invokedBy")
+	t.putString(AttrPrincipalID, ms, "principalId")
+	t.putString(AttrPrincipalARN, ms, "arn")
+	t.putString(AttrPrincipalType, ms, "type")
+	if sc, ok := t.getObject(ms, "sessionContext"); ok {
+		t.putSessionContext(sc)
 	}
 }
 
-func putSessionContext(attrs, sc pcommon.Map) {
-	if a, ok := getMap(sc, "attributes"); ok {
-		if v, ok := getKey(a, "mfaAuthenticated"); ok {
-			if b, ok := scalarBool(v); ok {
-				attrs.PutBool(AttrSessionMFAAuthenticated, b)
+func (t *recordTranslator) putSessionContext(sc int) {
+	ms := t.p.membersOf(sc)
+	attributes, hasAttributes := t.getObject(ms, "attributes")
+	issuer, hasIssuer := t.getObject(ms, "sessionIssuer")
+	if hasAttributes {
+		ms = t.p.membersOf(attributes)
+		if v, ok := t.getKey(ms, "mfaAuthenticated"); ok {
+			if b, ok := t.scalarBool(v); ok {
+				t.putBool(AttrSessionMFAAuthenticated, b)
 			}
 		}
-		putString(attrs, AttrSessionCreationDate, a, "creationDate")
+		t.putString(AttrSessionCreationDate, ms, "creationDate")
 	}
-	if is, ok := getMap(sc, "sessionIssuer"); ok {
-		putString(attrs, AttrSessionIssuerType, is, "type")
-		putString(attrs, AttrSessionIssuerPrincipalID, is, "principalId")
-		putString(attrs, AttrSessionIssuerARN, is, "arn")
-		putString(attrs, AttrSessionIssuerAccountID, is, "accountId")
-		putString(attrs, AttrSessionIssuerUserName, is, "userName")
+	if hasIssuer {
+		ms = t.p.membersOf(issuer)
+		t.putString(AttrSessionIssuerType, ms, "type")
+		t.putString(AttrSessionIssuerPrincipalID, ms, "principalId")
+		t.putString(AttrSessionIssuerARN, ms, "arn")
+		t.putString(AttrSessionIssuerAccountID, ms, "accountId")
+		t.putString(AttrSessionIssuerUserName, ms, "userName")
 	}
 }
 
-func putTLSDetails(attrs, tls pcommon.Map) {
-	if v, ok := getString(tls, "tlsVersion"); ok {
-		attrs.PutStr(AttrTLSProtocolVersion, strings.TrimPrefix(v, "TLSv"))
+func (t *recordTranslator) putTLSDetails(tls int) {
+	ms := t.p.membersOf(tls)
+	if v, ok := t.getString(ms, "tlsVersion"); ok {
+		t.putStr(AttrTLSProtocolVersion, strings.TrimPrefix(v, "TLSv"))
 	}
-	putString(attrs, AttrTLSCipher, tls, "cipherSuite")
-	putString(attrs, AttrServerAddress, tls, "clientProvidedHostHeader")
+	t.putString(AttrTLSCipher, ms, "cipherSuite")
+	t.putString(AttrServerAddress, ms, "clientProvidedHostHeader")
 }
 
-// putResources maps each object of resources to {account.id, type, arn};
-// elements that are not objects are skipped.
-func putResources(attrs pcommon.Map, resources pcommon.Value) {
-	if resources.Type() != pcommon.ValueTypeSlice {
-		return
+// resourceFields are the keys of each object of resources[] and the keys of
+// the maps of AttrResources they become.
+var resourceFields = [...]struct{ key, name string }{
+	{"accountId", ResourceKeyAccountID},
+	{"type", ResourceKeyType},
+	{"ARN", ResourceKeyARN},
+}
+
+// hasResources says whether resources (the value at token i) is an array
+// with an object, which buildResources maps.
+func (t *recordTranslator) hasResources(i int) bool {
+	p := t.p
+	if p.tape[i].kind != tokArray {
+		return false
 	}
-	var out pcommon.Slice
-	started := false
-	for _, r := range resources.Slice().All() {
-		if r.Type() != pcommon.ValueTypeMap {
-			continue
+	for j, k := i+1, 0; k < int(p.tape[i].n); k++ {
+		if p.tape[j].kind == tokObject {
+			return true
 		}
-		if !started {
-			out, started = attrs.PutEmptySlice(AttrResources), true
+		j = p.skip(j)
+	}
+	return false
+}
+
+// buildResources maps each object of resources (the array at token i) to
+// {account.id, type, arn} in the slice attribute; elements that are not
+// objects are skipped.
+func (t *recordTranslator) buildResources(i int, attrs pcommon.Map) {
+	p := t.p
+	objects := 0
+	for j, k := i+1, 0; k < int(p.tape[i].n); k++ {
+		if p.tape[j].kind == tokObject {
+			objects++
 		}
-		m := out.AppendEmpty().SetEmptyMap()
-		putString(m, ResourceKeyAccountID, r.Map(), "accountId")
-		putString(m, ResourceKeyType, r.Map(), "type")
-		putString(m, ResourceKeyARN, r.Map(), "ARN")
+		j = p.skip(j)
+	}
+	out := attrs.PutEmptySlice(AttrResources)
+	out.EnsureCapacity(objects)
+	for j, k := i+1, 0; k < int(p.tape[i].n); k++ {
+		if p.tape[j].kind == tokObject {
+			ms := p.membersOf(j)
+			var vals [len(resourceFields)]string
+			n := 0
+			for f, rf := range resourceFields {
+				if s, ok := t.getString(ms, rf.key); ok {
+					vals[f] = s
+					n++
+				}
+			}
+			m := out.AppendEmpty().SetEmptyMap()
+			if n > 0 {
+				m.EnsureCapacity(n)
+			}
+			for f, rf := range resourceFields {
+				if vals[f] != "" {
+					m.PutStr(rf.name, vals[f])
+				}
+			}
+		}
+		j = p.skip(j)
 	}
 }

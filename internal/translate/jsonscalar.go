@@ -4,49 +4,192 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
-// str parses the JSON string at p.pos. Strings of plain ASCII or valid UTF-8
-// without escapes are taken as they are; the others are decoded by
-// encoding/json, so escapes, surrogate pairs and invalid UTF-8 (each bad byte
-// becomes U+FFFD) are handled exactly as encoding/json handles them.
-func (p *parser) str() (string, error) {
-	start := p.pos + 1
-	escaped, nonASCII := false, false
-	for i := start; i < len(p.data); {
-		switch c := p.data[i]; {
+// plainStringByte marks the bytes that a JSON string holds as they are:
+// ASCII from 0x20 up, but for '"' and '\\'.
+var plainStringByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// scanString checks the JSON string at p.pos and moves past it. It returns
+// the offset of the string's contents (which end before p.pos-1) and its
+// flags. The string is checked as encoding/json checks it: control
+// characters and malformed escapes are errors, invalid UTF-8 is not (it is
+// decoded as U+FFFD, see strAt). Every byte is looked at once.
+func (p *parser) scanString() (start int, flags uint8, err error) {
+	data := p.data
+	start = p.pos + 1
+	badEscape := false
+	for i := start; i < len(data); {
+		c := data[i]
+		if plainStringByte[c] {
+			i++
+			continue
+		}
+		switch {
 		case c == '"':
 			p.pos = i + 1
-			raw := p.data[start:i]
-			if !escaped && (!nonASCII || utf8.Valid(raw)) {
-				return string(raw), nil
+			if badEscape {
+				return 0, 0, p.invalidString(data[start-1 : i+1])
 			}
-			return p.decodeString(p.data[start-1 : i+1])
+			return start, flags, nil
 		case c == '\\':
-			escaped = true
+			flags |= flagDecode
+			if !validEscape(data, i+1) {
+				badEscape = true // reported at the closing quote, as encoding/json would
+			}
 			i += 2
-			continue
 		case c < 0x20:
 			p.pos = i
-			return "", p.fail("control character in string")
-		case c >= utf8.RuneSelf:
-			nonASCII = true
+			return 0, 0, p.fail("control character in string")
+		default:
+			flags |= flagNonASCII
+			r, size := utf8.DecodeRuneInString(data[i:])
+			if r == utf8.RuneError && size == 1 {
+				flags |= flagDecode
+				p.badUTF8 = true
+			}
+			i += size
 		}
-		i++
 	}
-	p.pos = len(p.data)
-	return "", p.fail("unterminated string")
+	p.pos = len(data)
+	return 0, 0, p.fail("unterminated string")
 }
 
-func (p *parser) decodeString(quoted []byte) (string, error) {
-	var s string
-	if err := json.Unmarshal(quoted, &s); err != nil {
-		return "", p.fail("invalid string: " + err.Error())
+// validEscape says whether the escape whose letter is at s[j] is one JSON
+// allows: \" \\ \/ \b \f \n \r \t or \u and four hex digits.
+func validEscape(s string, j int) bool {
+	if j >= len(s) {
+		return false
 	}
-	return s, nil
+	switch s[j] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return true
+	case 'u':
+		if len(s)-j < 5 {
+			return false
+		}
+		for k := j + 1; k < j+5; k++ {
+			if hexValue(s[k]) < 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// invalidString reports a string with a malformed escape, with the words of
+// encoding/json.
+func (p *parser) invalidString(quoted string) error {
+	var s string
+	msg := "malformed escape"
+	if err := json.Unmarshal([]byte(quoted), &s); err != nil {
+		msg = err.Error()
+	}
+	return p.fail("invalid string: " + msg)
+}
+
+// strAt returns the string of the string token at i: its text, or for one
+// with escapes or invalid UTF-8, the text decoded exactly as encoding/json
+// decodes it.
+func (p *parser) strAt(i int) string {
+	t := &p.tape[i]
+	s := p.data[t.start:t.end]
+	if t.flags&flagDecode == 0 {
+		return s
+	}
+	return unquote(s)
+}
+
+// unquote decodes the contents of a JSON string that scanString accepted.
+// It follows encoding/json's unquote: each invalid UTF-8 byte and each lone
+// surrogate escape becomes U+FFFD.
+func unquote(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for r := 0; r < len(s); {
+		switch c := s[r]; {
+		case c == '\\':
+			r++
+			switch s[r] {
+			case 'b':
+				b.WriteByte('\b')
+			case 'f':
+				b.WriteByte('\f')
+			case 'n':
+				b.WriteByte('\n')
+			case 'r':
+				b.WriteByte('\r')
+			case 't':
+				b.WriteByte('\t')
+			case 'u':
+				rr := getu4(s[r-1:])
+				r += 5
+				if utf16.IsSurrogate(rr) {
+					if dec := utf16.DecodeRune(rr, getu4(s[r:])); dec != unicode.ReplacementChar {
+						r += 6
+						b.WriteRune(dec)
+						continue
+					}
+					rr = unicode.ReplacementChar
+				}
+				b.WriteRune(rr)
+				continue
+			default: // '"', '\\', '/'
+				b.WriteByte(s[r])
+			}
+			r++
+		case c < utf8.RuneSelf:
+			run := r
+			for r < len(s) && s[r] < utf8.RuneSelf && s[r] != '\\' {
+				r++
+			}
+			b.WriteString(s[run:r])
+		default:
+			rr, size := utf8.DecodeRuneInString(s[r:])
+			b.WriteRune(rr) // utf8.RuneError for an invalid byte
+			r += size
+		}
+	}
+	return b.String()
+}
+
+// getu4 decodes \uXXXX at the start of s, or returns -1.
+func getu4(s string) rune {
+	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+		return -1
+	}
+	var r rune
+	for k := 2; k < 6; k++ {
+		v := hexValue(s[k])
+		if v < 0 {
+			return -1
+		}
+		r = r*16 + v
+	}
+	return r
+}
+
+func hexValue(c byte) rune {
+	switch {
+	case '0' <= c && c <= '9':
+		return rune(c - '0')
+	case 'a' <= c && c <= 'f':
+		return rune(c - 'a' + 10)
+	case 'A' <= c && c <= 'F':
+		return rune(c - 'A' + 10)
+	}
+	return -1
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
@@ -60,11 +203,9 @@ func (p *parser) digits() bool {
 	return p.pos > start
 }
 
-// number parses a JSON number (RFC 8259 grammar). An integral number that
-// fits int64 becomes Int, so big integers keep every digit; any other number
-// becomes Double. A number too large for float64 (1e400) is kept as its text
-// in a string value rather than failing the record.
-func (p *parser) number(dst pcommon.Value) error {
+// number checks a JSON number (RFC 8259 grammar) and puts it on the tape;
+// setNumber converts it.
+func (p *parser) number() error {
 	start := p.pos
 	if p.peek() == '-' {
 		p.pos++
@@ -74,16 +215,16 @@ func (p *parser) number(dst pcommon.Value) error {
 	} else if !p.digits() {
 		return p.fail("invalid value")
 	}
-	integral := true
+	flags := flagIntegral
 	if p.peek() == '.' {
-		integral = false
+		flags = 0
 		p.pos++
 		if !p.digits() {
 			return p.fail("invalid number: no digit after '.'")
 		}
 	}
 	if c := p.peek(); c == 'e' || c == 'E' {
-		integral = false
+		flags = 0
 		p.pos++
 		if c := p.peek(); c == '+' || c == '-' {
 			p.pos++
@@ -92,13 +233,17 @@ func (p *parser) number(dst pcommon.Value) error {
 			return p.fail("invalid number: no digit in exponent")
 		}
 	}
-	setNumber(dst, string(p.data[start:p.pos]), integral)
+	p.push(tokNumber, flags, start, p.pos)
 	return nil
 }
 
+// setNumber converts a JSON number. An integral number that fits int64
+// becomes Int, so big integers keep every digit; any other number becomes
+// Double. A number too large for float64 (1e400) is kept as its text in a
+// string value rather than failing the record.
 func setNumber(dst pcommon.Value, text string, integral bool) {
 	if integral {
-		if i, err := strconv.ParseInt(text, 10, 64); err == nil {
+		if i, ok := parseInt(text); ok {
 			dst.SetInt(i)
 			return
 		}
@@ -110,43 +255,24 @@ func setNumber(dst pcommon.Value, text string, integral bool) {
 	dst.SetStr(text)
 }
 
-// rawContainer keeps the object or array at p.pos, nested deeper than
-// MaxDepth, as its JSON text. It is checked with json.Valid, which does not
-// recurse on the Go stack.
-func (p *parser) rawContainer(dst pcommon.Value) error {
-	start := p.pos
-	if err := p.skipContainer(); err != nil {
-		return err
+// parseInt is strconv.ParseInt(text, 10, 64) for the integral JSON numbers
+// number accepts, without its generality for the short ones that cannot
+// overflow.
+func parseInt(text string) (int64, bool) {
+	if len(text) > 18 {
+		i, err := strconv.ParseInt(text, 10, 64)
+		return i, err == nil
 	}
-	raw := p.data[start:p.pos]
-	if !json.Valid(raw) {
-		p.pos = start
-		return p.fail("invalid JSON in a deeply nested value")
+	digits := text
+	if len(text) > 0 && text[0] == '-' {
+		digits = text[1:]
 	}
-	dst.SetStr(strings.ToValidUTF8(string(raw), "\uFFFD"))
-	return nil
-}
-
-// skipContainer moves past the balanced brackets at p.pos, stepping over strings.
-func (p *parser) skipContainer() error {
-	level := 0
-	for p.pos < len(p.data) {
-		switch p.data[p.pos] {
-		case '"':
-			if _, err := p.str(); err != nil {
-				return err
-			}
-			continue
-		case '{', '[':
-			level++
-		case '}', ']':
-			level--
-			if level == 0 {
-				p.pos++
-				return nil
-			}
-		}
-		p.pos++
+	var n int64
+	for k := 0; k < len(digits); k++ {
+		n = n*10 + int64(digits[k]-'0')
 	}
-	return p.fail("unexpected end of input")
+	if len(digits) < len(text) {
+		n = -n
+	}
+	return n, true
 }

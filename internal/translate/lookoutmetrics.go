@@ -2,8 +2,6 @@ package translate
 
 import (
 	"strings"
-
-	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
 // LookoutMetricsEventSource is the eventSource of Lookout for Metrics events.
@@ -16,36 +14,42 @@ type lookoutNames struct {
 	alertARN, alertName         string
 }
 
-// collect takes the first value found for each key of m (the top level of
-// requestParameters or responseElements). Keys match ignoring case, so both
-// "AnomalyDetectorArn" and "anomalyDetectorArn" count. ResourceArn (the
-// tagging calls) is sorted by its ARN's resource type.
-func (n *lookoutNames) collect(m pcommon.Map) {
-	for k, v := range m.All() {
-		if v.Type() != pcommon.ValueTypeStr || v.Str() == "" {
+// collectLookout takes the first value found for each key of the object at
+// token obj (the top level of requestParameters or responseElements). Keys
+// match ignoring case, so both "AnomalyDetectorArn" and "anomalyDetectorArn"
+// count. ResourceArn (the tagging calls) is sorted by its ARN's resource
+// type.
+func (t *recordTranslator) collectLookout(n *lookoutNames, obj int) {
+	p := t.p
+	for _, m := range p.membersOf(obj) {
+		if m.val == noValue || p.tape[m.val].kind != tokString {
 			continue
 		}
-		if dst := n.slot(k, v.Str()); dst != nil && *dst == "" {
-			*dst = v.Str()
+		v := p.strAt(m.val)
+		if v == "" {
+			continue
+		}
+		if dst := n.slot(m.key, m.ascii, v); dst != nil && *dst == "" {
+			*dst = v
 		}
 	}
 }
 
-func (n *lookoutNames) slot(key, value string) *string {
+func (n *lookoutNames) slot(key string, ascii bool, value string) *string {
 	switch {
-	case strings.EqualFold(key, "AnomalyDetectorArn"):
+	case foldEqual(key, ascii, "AnomalyDetectorArn"):
 		return &n.detectorARN
-	case strings.EqualFold(key, "AnomalyDetectorName"):
+	case foldEqual(key, ascii, "AnomalyDetectorName"):
 		return &n.detectorName
-	case strings.EqualFold(key, "MetricSetArn"):
+	case foldEqual(key, ascii, "MetricSetArn"):
 		return &n.metricSetARN
-	case strings.EqualFold(key, "MetricSetName"):
+	case foldEqual(key, ascii, "MetricSetName"):
 		return &n.metricSetName
-	case strings.EqualFold(key, "AlertArn"):
+	case foldEqual(key, ascii, "AlertArn"):
 		return &n.alertARN
-	case strings.EqualFold(key, "AlertName"):
+	case foldEqual(key, ascii, "AlertName"):
 		return &n.alertName
-	case strings.EqualFold(key, "ResourceArn"):
+	case foldEqual(key, ascii, "ResourceArn"):
 		switch kind, _, _ := parseLookoutARN(value); kind {
 		case "AnomalyDetector":
 			return &n.detectorARN
@@ -88,15 +92,23 @@ func (n *lookoutNames) deriveNames() {
 // for MetricSet, name is the detector and second the metric set. kind is ""
 // for anything else.
 func parseLookoutARN(arn string) (kind, name, second string) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "lookoutmetrics" {
+	// arn:partition:service:region:account:resource, as strings.SplitN(arn, ":", 6).
+	var parts [5]string
+	res := arn
+	for k := range parts {
+		var ok bool
+		if parts[k], res, ok = strings.Cut(res, ":"); !ok {
+			return "", "", ""
+		}
+	}
+	if parts[0] != "arn" || parts[2] != "lookoutmetrics" {
 		return "", "", ""
 	}
-	res := parts[5]
-	for _, k := range []string{"AnomalyDetector", "Alert"} {
-		if rest, ok := strings.CutPrefix(res, k+":"); ok && rest != "" {
-			return k, rest, ""
-		}
+	if rest, ok := strings.CutPrefix(res, "AnomalyDetector:"); ok && rest != "" {
+		return "AnomalyDetector", rest, ""
+	}
+	if rest, ok := strings.CutPrefix(res, "Alert:"); ok && rest != "" {
+		return "Alert", rest, ""
 	}
 	if rest, ok := strings.CutPrefix(res, "MetricSet/"); ok {
 		if detector, set, ok := strings.Cut(rest, "/"); ok && detector != "" && set != "" {
@@ -106,7 +118,7 @@ func parseLookoutARN(arn string) (kind, name, second string) {
 	return "", "", ""
 }
 
-func (n *lookoutNames) put(attrs pcommon.Map) {
+func (n *lookoutNames) put(t *recordTranslator) {
 	for _, kv := range [...]struct{ name, value string }{
 		{AttrLookoutMetricsDetectorARN, n.detectorARN},
 		{AttrLookoutMetricsDetectorName, n.detectorName},
@@ -116,7 +128,7 @@ func (n *lookoutNames) put(attrs pcommon.Map) {
 		{AttrLookoutMetricsAlertName, n.alertName},
 	} {
 		if kv.value != "" {
-			attrs.PutStr(kv.name, kv.value)
+			t.putStr(kv.name, kv.value)
 		}
 	}
 }

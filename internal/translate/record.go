@@ -8,41 +8,107 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 )
 
-// recordTranslator fills one log record from a parsed CloudTrail record.
+// recordTranslator fills one log record from a parsed CloudTrail record,
+// reading its fields from the parser's tape.
 type recordTranslator struct {
+	p *parser
 	f fields
-	// copyMaps is set when the parsed record is the body (BodyMap): nested
-	// maps are then copied into attributes; otherwise they are moved, which
-	// costs nothing.
-	copyMaps bool
+	// num is scratch space to format numbers the way pcommon does.
+	num pcommon.Value
+	// pending are the record's attributes, gathered before they are put so
+	// that the attribute map is allocated once, at its final size.
+	pending []pendingAttr
+	// body is the record converted (BodyMap), whose maps the map attributes
+	// copy rather than convert again; hasBody says it is set.
+	body    pcommon.Map
+	hasBody bool
+}
+
+type attrKind uint8
+
+const (
+	attrStr       attrKind = iota // s
+	attrBool                      // b
+	attrMap                       // the object of field f
+	attrResources                 // the resources array (field f), mapped
+)
+
+type pendingAttr struct {
+	name, s string
+	f       field
+	kind    attrKind
+	b       bool
+}
+
+func (t *recordTranslator) putStr(name, s string) {
+	t.pending = append(t.pending, pendingAttr{name: name, kind: attrStr, s: s})
+}
+
+func (t *recordTranslator) putBool(name string, b bool) {
+	t.pending = append(t.pending, pendingAttr{name: name, kind: attrBool, b: b})
+}
+
+// putString adds the non-empty scalar at ms[key] as attribute name.
+func (t *recordTranslator) putString(name string, ms []member, key string) {
+	if s, ok := t.getString(ms, key); ok {
+		t.putStr(name, s)
+	}
 }
 
 func (t *recordTranslator) fill(lr plog.LogRecord, fallbackTime, observed time.Time) {
 	t.setTimes(lr, fallbackTime, observed)
-	eventType, _ := t.f.str(fEventType)
+	eventType, _ := t.str(fEventType)
 	lr.SetEventName(eventName(eventType))
-	if _, failed := t.f.str(fErrorCode); failed {
+	if _, failed := t.str(fErrorCode); failed {
 		lr.SetSeverityNumber(plog.SeverityNumberError)
 		lr.SetSeverityText("ERROR")
 	} else {
 		lr.SetSeverityNumber(plog.SeverityNumberInfo)
 		lr.SetSeverityText("INFO")
 	}
-	attrs := lr.Attributes()
-	attrs.EnsureCapacity(24)
-	lookout := t.lookoutNames() // before the maps it reads are moved away
-	t.putEventAttrs(attrs)
-	t.putCallerAttrs(attrs)
-	t.putErrorAttrs(attrs)
-	t.putNestedAttrs(attrs)
-	if lookout != nil {
-		lookout.put(attrs)
+	t.pending = t.pending[:0]
+	t.putEventAttrs()
+	t.putCallerAttrs()
+	t.putErrorAttrs()
+	t.putNestedAttrs()
+	t.putLookoutNames()
+	t.flush(lr.Attributes())
+}
+
+// flush puts the pending attributes into attrs.
+func (t *recordTranslator) flush(attrs pcommon.Map) {
+	attrs.EnsureCapacity(len(t.pending))
+	for k := range t.pending {
+		a := &t.pending[k]
+		switch a.kind {
+		case attrStr:
+			attrs.PutStr(a.name, a.s)
+		case attrBool:
+			attrs.PutBool(a.name, a.b)
+		case attrMap:
+			t.putObject(attrs, a.name, a.f)
+		case attrResources:
+			t.buildResources(t.f.tok[a.f], attrs)
+		}
 	}
+	clear(t.pending) // drop references into the record
+}
+
+// putObject puts the object of field f: a copy of the body's (BodyMap),
+// else converted from the tape.
+func (t *recordTranslator) putObject(attrs pcommon.Map, name string, f field) {
+	if t.hasBody {
+		if v, ok := t.body.Get(t.f.key[f]); ok {
+			v.CopyTo(attrs.PutEmpty(name))
+			return
+		}
+	}
+	t.p.build(t.f.tok[f], attrs.PutEmpty(name))
 }
 
 func (t *recordTranslator) setTimes(lr plog.LogRecord, fallbackTime, observed time.Time) {
 	ts := fallbackTime
-	if s, ok := t.f.str(fEventTime); ok {
+	if s, ok := t.str(fEventTime); ok {
 		if parsed, ok := ParseEventTime(s); ok {
 			ts = parsed
 		}
@@ -75,91 +141,84 @@ func eventName(eventType string) string {
 	return EventNameOther
 }
 
-func (t *recordTranslator) putStr(attrs pcommon.Map, name string, f field) {
-	if s, ok := t.f.str(f); ok {
-		attrs.PutStr(name, s)
+func (t *recordTranslator) putField(name string, f field) {
+	if s, ok := t.str(f); ok {
+		t.putStr(name, s)
 	}
 }
 
-func (t *recordTranslator) putBool(attrs pcommon.Map, name string, f field) {
-	if v, ok := t.f.get(f); ok {
-		if b, ok := scalarBool(v); ok {
-			attrs.PutBool(name, b)
+func (t *recordTranslator) putBoolField(name string, f field) {
+	if i := t.f.tok[f]; i != 0 {
+		if b, ok := t.scalarBool(i); ok {
+			t.putBool(name, b)
 		}
 	}
 }
 
-func (t *recordTranslator) putEventAttrs(attrs pcommon.Map) {
-	t.putStr(attrs, AttrEventVersion, fEventVersion)
-	t.putStr(attrs, AttrEventID, fEventID)
-	t.putStr(attrs, AttrLogRecordUID, fEventID)
-	t.putStr(attrs, AttrRPCMethod, fEventName)
-	t.putStr(attrs, AttrRPCSystem, fEventType)
-	t.putStr(attrs, AttrAPIVersion, fAPIVersion)
-	t.putStr(attrs, AttrRPCService, fEventSource)
-	t.putStr(attrs, AttrRequestID, fRequestID)
-	t.putStr(attrs, AttrEventCategory, fEventCategory)
-	t.putBool(attrs, AttrReadOnly, fReadOnly)
-	t.putBool(attrs, AttrManagementEvent, fManagementEvent)
+func (t *recordTranslator) putEventAttrs() {
+	t.putField(AttrEventVersion, fEventVersion)
+	if id, ok := t.str(fEventID); ok {
+		t.putStr(AttrEventID, id)
+		t.putStr(AttrLogRecordUID, id)
+	}
+	t.putField(AttrRPCMethod, fEventName)
+	t.putField(AttrRPCSystem, fEventType)
+	t.putField(AttrAPIVersion, fAPIVersion)
+	t.putField(AttrRPCService, fEventSource)
+	t.putField(AttrRequestID, fRequestID)
+	t.putField(AttrEventCategory, fEventCategory)
+	t.putBoolField(AttrReadOnly, fReadOnly)
+	t.putBoolField(AttrManagementEvent, fManagementEvent)
 }
 
-func (t *recordTranslator) putCallerAttrs(attrs pcommon.Map) {
-	t.putStr(attrs, AttrSourceAddress, fSourceIPAddress)
-	t.putStr(attrs, AttrUserAgentOriginal, fUserAgent)
-	t.putBool(attrs, AttrSessionConsole, fSessionCredentialFromConsole)
-	if ui, ok := t.f.mapOf(fUserIdentity); ok {
-		putUserIdentity(attrs, ui)
+func (t *recordTranslator) putCallerAttrs() {
+	t.putField(AttrSourceAddress, fSourceIPAddress)
+	t.putField(AttrUserAgentOriginal, fUserAgent)
+	t.putBoolField(AttrSessionConsole, fSessionCredentialFromConsole)
+	if ui, ok := t.object(fUserIdentity); ok {
+		t.putUserIdentity(ui)
 	}
-	if tls, ok := t.f.mapOf(fTLSDetails); ok {
-		putTLSDetails(attrs, tls)
+	if tls, ok := t.object(fTLSDetails); ok {
+		t.putTLSDetails(tls)
 	}
 }
 
-func (t *recordTranslator) putErrorAttrs(attrs pcommon.Map) {
-	t.putStr(attrs, AttrErrorCode, fErrorCode)
-	t.putStr(attrs, AttrErrorMessage, fErrorMessage)
-	t.putStr(attrs, AttrSharedEventID, fSharedEventID)
+func (t *recordTranslator) putErrorAttrs() {
+	t.putField(AttrErrorCode, fErrorCode)
+	t.putField(AttrErrorMessage, fErrorMessage)
+	t.putField(AttrSharedEventID, fSharedEventID)
 }
 
 // putNestedAttrs maps the nested objects; a value that is not an object
 // (AWS sometimes sends a string) adds no attribute and stays in the body.
-func (t *recordTranslator) putNestedAttrs(attrs pcommon.Map) {
-	t.putMap(attrs, AttrInsightDetails, fInsightDetails)
-	t.putMap(attrs, AttrRequestParameters, fRequestParameters)
-	t.putMap(attrs, AttrResponseElements, fResponseElements)
-	t.putMap(attrs, AttrAdditionalEventData, fAdditionalEventData)
-	if v, ok := t.f.get(fResources); ok {
-		putResources(attrs, v)
+func (t *recordTranslator) putNestedAttrs() {
+	t.putMap(AttrInsightDetails, fInsightDetails)
+	t.putMap(AttrRequestParameters, fRequestParameters)
+	t.putMap(AttrResponseElements, fResponseElements)
+	t.putMap(AttrAdditionalEventData, fAdditionalEventData)
+	if i := t.f.tok[fResources]; i != 0 && t.hasResources(i) {
+		t.pending = append(t.pending, pendingAttr{name: AttrResources, kind: attrResources, f: fResources})
 	}
 }
 
-func (t *recordTranslator) putMap(attrs pcommon.Map, name string, f field) {
-	v, ok := t.f.get(f)
-	if !ok || v.Type() != pcommon.ValueTypeMap {
+func (t *recordTranslator) putMap(name string, f field) {
+	if _, ok := t.object(f); ok {
+		t.pending = append(t.pending, pendingAttr{name: name, kind: attrMap, f: f})
+	}
+}
+
+// putLookoutNames adds the Lookout for Metrics names of the event, if it is
+// one of that source and names any.
+func (t *recordTranslator) putLookoutNames() {
+	if src, _ := t.str(fEventSource); !strings.EqualFold(src, LookoutMetricsEventSource) {
 		return
 	}
-	if t.copyMaps {
-		v.CopyTo(attrs.PutEmpty(name))
-	} else {
-		v.MoveTo(attrs.PutEmpty(name))
-	}
-}
-
-// lookoutNames returns the Lookout for Metrics names of the event, or nil
-// for events of other sources or without any.
-func (t *recordTranslator) lookoutNames() *lookoutNames {
-	if src, _ := t.f.str(fEventSource); !strings.EqualFold(src, LookoutMetricsEventSource) {
-		return nil
-	}
 	var n lookoutNames
-	for _, f := range []field{fRequestParameters, fResponseElements} {
-		if m, ok := t.f.mapOf(f); ok {
-			n.collect(m)
+	for _, f := range [...]field{fRequestParameters, fResponseElements} {
+		if i, ok := t.object(f); ok {
+			t.collectLookout(&n, i)
 		}
 	}
 	n.deriveNames()
-	if n == (lookoutNames{}) {
-		return nil
-	}
-	return &n
+	n.put(t)
 }
