@@ -42,8 +42,10 @@ check-tidy:
 
 # Unit, integration and end-to-end tests; the end-to-end ones run the two binaries.
 unit: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
+	@mkdir -p build && rm -f build/reliability-short.txt
 	OTELCOL_BIN=$(CURDIR)/$(OTELCOL) AWSEMU_BIN=$(CURDIR)/$(AWSEMU) TRACEDCLIENT_BIN=$(CURDIR)/$(TRACEDCLIENT) \
-		$(GO) test -race -count=1 ./...
+		E2E_REPORT=$(CURDIR)/build/reliability-short.txt $(GO) test -race -count=1 ./...
+	@cat build/reliability-short.txt 2>/dev/null || true
 
 build: $(OTELCOL)
 

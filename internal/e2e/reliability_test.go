@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,9 +45,11 @@ func waitDelivered(t *testing.T, snk *sink, ids []string, timeout time.Duration)
 // times, and restarted on the same file_storage checkpoints.
 func TestReliabilityCrashRestart(t *testing.T) {
 	otelcol, emuBin := binaries(t)
-	n, rps, maxUp := 1000, 5.0, 3*time.Second
+	// Kill moments spread over the backfill, so that some fall between slices and the
+	// restarts resume from checkpoints.
+	n, rps, maxUp := 3000, 10.0, 5*time.Second
 	if full {
-		n, rps, maxUp = 5000, 2, 12*time.Second
+		n, rps, maxUp = 5000, 2, 45*time.Second
 	}
 	emu, ids := seeded(t, emuBin, n, strconv.FormatFloat(rps, 'f', -1, 64))
 	snk := startSink(t, otelcol)
@@ -53,16 +57,21 @@ func TestReliabilityCrashRestart(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2)) // a fixed schedule of crash moments
 	began := time.Now()
 	const crashes = 5
+	resumed := 0
 	for range crashes {
 		a.start()
 		time.Sleep(500*time.Millisecond + time.Duration(rng.Int64N(int64(maxUp)))) // the random moment
 		a.kill()
+		if strings.Contains(a.out.String(), "Resuming from checkpoint") {
+			resumed++
+		}
 	}
 	a.start()
 	waitDelivered(t, snk, ids, 10*time.Minute)
 	delivered, lost, dups := tally(ids, snk.eventIDs(t))
 	addOutcome(outcome{scenario: "1 crash and restart (SIGKILL x5)", expected: n, delivered: delivered, lost: lost,
-		duplicated: dups, took: time.Since(began), notes: "duplicates bound: one slice per crash"})
+		duplicated: dups, took: time.Since(began), notes: fmt.Sprintf(
+			"%d of %d restarts resumed from a checkpoint; duplicates bound: one slice (%d) per crash", resumed, crashes, sliceBound)})
 	assert.Zero(t, lost)
 	assert.LessOrEqual(t, dups, crashes*sliceBound)
 }
