@@ -33,9 +33,9 @@ generate:
 
 # Regenerate mdatagen output and fail if anything changed: generated code stays generated.
 check-generate: generate
-	@if [ -n "$$(git status --porcelain -- receiver)" ]; then \
+	@if [ -n "$$(git status --porcelain -- receiver processor)" ]; then \
 		echo "generated code is out of date; run 'make generate' and commit:"; \
-		git status --porcelain -- receiver; git --no-pager diff --stat -- receiver; exit 1; fi
+		git status --porcelain -- receiver processor; git --no-pager diff --stat -- receiver processor; exit 1; fi
 
 check-tidy:
 	$(GO) mod tidy -diff
