@@ -4,9 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"io"
-	"log"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -28,17 +25,9 @@ func tlsEmulator(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	t.Helper()
 	emu := awsemu.New(awsemu.Options{RequestsPerSecond: -1})
 	emu.Store().Add(awsemu.NewRecord(awsemu.RecordSpec{EventSource: lfm, EventTime: time.Now().Add(-time.Minute)}))
-	var conns atomic.Int32
-	ts := httptest.NewUnstartedServer(emu.Handler())
-	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
-	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	ts.StartTLS()
+	ts, conns := awsemu.ServeTLS(emu.Handler())
 	t.Cleanup(ts.Close)
-	return ts, &conns
+	return ts, conns
 }
 
 func TestCustomEndpointVerifiesCertificates(t *testing.T) {

@@ -3,10 +3,6 @@ package awscloudtrailreceiver
 import (
 	"context"
 	"encoding/pem"
-	"io"
-	"log"
-	"net"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -32,19 +28,11 @@ func newTLSHarness(t *testing.T) (*harness, *httptest.Server, *atomic.Int32) {
 	t.Setenv("AWS_CA_BUNDLE", "")
 	srv := awsemu.New(awsemu.Options{RequestsPerSecond: -1})
 	h := &harness{t: t, srv: srv, host: newTestHost(), tel: componenttest.NewTelemetry()}
-	var conns atomic.Int32
-	ts := httptest.NewUnstartedServer(srv.Handler())
-	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
-	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	ts.StartTLS()
+	ts, conns := awsemu.ServeTLS(srv.Handler())
 	t.Cleanup(ts.Close)
 	t.Cleanup(func() { _ = h.tel.Shutdown(context.Background()) })
 	h.url = ts.URL
-	return h, ts, &conns
+	return h, ts, conns
 }
 
 // A custom https endpoint whose certificate no trusted CA signed is refused: the poll
