@@ -14,8 +14,9 @@ import (
 // CloudTrail events.
 const sessionName = "otelcol-awscloudtrail"
 
-// loadAWSConfig builds the SDK config for one region from the standard credential chain,
-// the profile and the role to assume, with the standard AWS_CA_BUNDLE / ca_bundle trust
+// loadAWSConfig builds the SDK config (for region, or the environment's region when it is
+// empty) from the standard credential chain, the profile and the role to assume, with the
+// standard AWS_CA_BUNDLE / ca_bundle trust
 // (cloudtrail.NewSDKClient keeps it). It reads local files only; credentials are fetched
 // on the first request.
 func loadAWSConfig(ctx context.Context, c *Config, region string) (aws.Config, error) {
@@ -28,7 +29,7 @@ func loadAWSConfig(ctx context.Context, c *Config, region string) (aws.Config, e
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return aws.Config{}, fmt.Errorf("load AWS config for %s: %w", region, err)
+		return aws.Config{}, fmt.Errorf("load AWS config: %w", err)
 	}
 	// The SDK's request, response and signing logs are never on: an AssumeRole response
 	// body holds the role's credentials, and signed requests carry the session token.

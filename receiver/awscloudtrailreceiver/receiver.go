@@ -94,23 +94,30 @@ func (r *cloudtrailReceiver) openStore(ctx context.Context, host component.Host)
 }
 
 func (r *cloudtrailReceiver) buildStreams(ctx context.Context, store checkpoint.Store) error {
-	regions := r.cfg.Regions
-	if len(regions) == 0 {
-		region, err := defaultRegion(r.cfg.Profile)
-		if err != nil {
-			return fmt.Errorf("regions: not set, and %w", err)
-		}
-		regions = []string{region}
-	}
 	base, err := r.streamSettings()
 	if err != nil {
 		return err
 	}
-	for _, region := range regions {
-		awsCfg, err := loadAWSConfig(ctx, r.cfg, region)
-		if err != nil {
-			return err
+	// The AWS config is read once; every region gets a copy, so all regions share one
+	// credentials cache (one AssumeRole, not one per region).
+	regions := r.cfg.Regions
+	first := ""
+	if len(regions) > 0 {
+		first = regions[0]
+	}
+	awsBase, err := loadAWSConfig(ctx, r.cfg, first)
+	if err != nil {
+		return err
+	}
+	if len(regions) == 0 {
+		if awsBase.Region == "" {
+			return errors.New("regions: not set, and no region in the AWS config or environment (AWS_REGION)")
 		}
+		regions = []string{awsBase.Region}
+	}
+	for _, region := range regions {
+		awsCfg := awsBase.Copy()
+		awsCfg.Region = region
 		api, closeIdle := cloudtrail.NewSDKClient(awsCfg, cloudtrail.SDKOptions{
 			Endpoint: r.cfg.Endpoint,
 			Limiter:  cloudtrail.SharedLimiters.Get(limiterKey(r.cfg, region), r.cfg.RequestsPerSecond),
