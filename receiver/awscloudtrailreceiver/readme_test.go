@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/confmap/confmaptest"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
 )
@@ -32,6 +34,49 @@ func TestDocsDocumentConfigAndMapping(t *testing.T) {
 		row := regexp.MustCompile("\n\\| `" + regexp.QuoteMeta(name) + "`( \\(resource\\))? \\|")
 		assert.True(t, row.MatchString(mapping), "attribute %s has no row in docs/mapping.md", name)
 	}
+}
+
+// The README's minimal and full configurations load and validate, and the full one names
+// every key of the receiver.
+func TestReadmeConfigurationsAreValid(t *testing.T) {
+	readme := readDoc(t, "../../README.md")
+	for _, section := range []string{"### Minimal", "### Full"} {
+		t.Run(strings.TrimPrefix(section, "### "), func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "config.yaml")
+			require.NoError(t, os.WriteFile(file, []byte(yamlBlockAfter(t, readme, section)), 0o600))
+			cm, err := confmaptest.LoadConf(file)
+			require.NoError(t, err)
+			sub, err := cm.Sub("receivers::awscloudtrail")
+			require.NoError(t, err)
+			cfg := createDefaultConfig()
+			require.NoError(t, sub.Unmarshal(cfg))
+			require.NoError(t, confmap.Validate(cfg))
+			if section != "### Full" {
+				return
+			}
+			leaves := sub.AllKeys()
+			for _, key := range configKeys(reflect.TypeFor[Config](), "") {
+				k := strings.ReplaceAll(key, ".", confmap.KeyDelimiter)
+				named := false
+				for _, leaf := range leaves {
+					named = named || leaf == k || strings.HasPrefix(leaf, k+confmap.KeyDelimiter)
+				}
+				assert.True(t, named, "the README's full configuration does not name %s", key)
+			}
+		})
+	}
+}
+
+// yamlBlockAfter returns the first YAML code block after the line heading.
+func yamlBlockAfter(t *testing.T, text, heading string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(text, "\n"+heading+"\n")
+	require.True(t, ok, "no heading %q", heading)
+	_, rest, ok = strings.Cut(rest, "```yaml\n")
+	require.True(t, ok, "no YAML block after %q", heading)
+	block, _, ok := strings.Cut(rest, "\n```")
+	require.True(t, ok, "unterminated YAML block after %q", heading)
+	return block
 }
 
 // configKeys lists the mapstructure keys of a config struct, descending into the structs
