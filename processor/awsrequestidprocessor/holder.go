@@ -105,8 +105,9 @@ func (h *holder) hold(ctx context.Context, b *heldBatch) error {
 	b.deadline = h.clock.Now() + h.maxWait
 	h.queue = append(h.queue, b)
 	h.pending += b.records
-	h.mu.Unlock()
+	// Under mu, so that logs_held moves as pending does.
 	h.tb.ProcessorAwsrequestidLogsHeld.Add(ctx, int64(b.records))
+	h.mu.Unlock()
 	h.signal()
 	return nil
 }
@@ -247,7 +248,6 @@ func (h *holder) deliver(b *heldBatch) (time.Duration, bool) {
 		h.refusals, h.retryAt = 0, 0
 		h.remove(b)
 		h.mu.Unlock()
-		h.tb.ProcessorAwsrequestidLogsHeld.Add(h.ctx, -int64(b.records))
 		if b.stamped > 0 {
 			h.tb.ProcessorAwsrequestidLogsMatched.Add(h.ctx, int64(b.stamped))
 		}
@@ -280,6 +280,7 @@ func (h *holder) remove(b *heldBatch) {
 	if i := slices.Index(h.queue, b); i >= 0 {
 		h.queue = slices.Delete(h.queue, i, i+1)
 		h.pending -= b.records
+		h.tb.ProcessorAwsrequestidLogsHeld.Add(context.WithoutCancel(h.ctx), -int64(b.records))
 	}
 	h.wakeWaiters()
 }
@@ -295,9 +296,9 @@ func (h *holder) dropAll() {
 	h.mu.Lock()
 	n := h.pending
 	h.cutOff += n
-	clear(h.queue)
-	h.queue, h.pending = h.queue[:0], 0
-	h.wakeWaiters()
+	for _, b := range slices.Clone(h.queue) {
+		h.remove(b)
+	}
 	h.mu.Unlock()
 	if n > 0 {
 		h.dropped(n, "Held log records are dropped: the shutdown deadline passed before the next consumer accepted them",
@@ -306,9 +307,7 @@ func (h *holder) dropAll() {
 }
 
 func (h *holder) dropped(n int, msg string, err error) {
-	ctx := context.WithoutCancel(h.ctx)
-	h.tb.ProcessorAwsrequestidLogsHeld.Add(ctx, -int64(n))
-	h.tb.ProcessorAwsrequestidLogsDropped.Add(ctx, int64(n))
+	h.tb.ProcessorAwsrequestidLogsDropped.Add(context.WithoutCancel(h.ctx), int64(n))
 	h.logger.Warn(msg, zap.Int("records", n), zap.Error(err))
 }
 
