@@ -29,7 +29,9 @@ type slot struct {
 // A request ID is kept as its 64-bit hash (seeded per process), not as a string: an
 // entry costs no allocation and about half the memory. Two request IDs with the same
 // hash would stamp a log with the wrong span; with the index full at 100,000 entries,
-// the chance is 100,000 / 2^64, about 5e-15, per log record looked up.
+// the chance is 100,000 / 2^64, about 5e-15, per log record looked up, and as much per
+// span inserted (the newer span then takes the older entry's place): about 1e-5 a year
+// at the defaults, see the README.
 type index struct {
 	mu         sync.Mutex
 	seed       maphash.Seed
