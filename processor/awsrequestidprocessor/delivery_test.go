@@ -314,6 +314,30 @@ func TestShutdownRetriesRefusedRecordsUntilItsDeadline(t *testing.T) {
 	assert.Zero(t, h.counter("processor_awsrequestid_logs_unmatched"), "dropped records were not passed on")
 }
 
+func TestShutdownWithoutDeadlineGivesUpAfterItsGrace(t *testing.T) {
+	h := newHarness(t)
+	next := newNext(func(context.Context, int) error { return errors.New("queue full") })
+	lp := h.startLogs(waitConfig(time.Minute, 100), next)
+	require.NoError(t, lp.ConsumeLogs(context.Background(), makeLogs("a", "b")))
+
+	res := make(chan error, 1)
+	go func() { res <- lp.Shutdown(context.Background()) }() // as the collector does
+	var err error
+	require.Eventually(t, func() bool {
+		select {
+		case err = <-res:
+			return true
+		default:
+			h.clock.Advance(time.Second)
+			return false
+		}
+	}, waitFor, tick, "a next that refuses for ever does not hang Shutdown")
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.GreaterOrEqual(t, h.clock.Now(), shutdownGrace)
+	assert.GreaterOrEqual(t, next.calls.Load(), int64(shutdownGrace/retryMax))
+	assert.Equal(t, int64(2), h.counter("processor_awsrequestid_logs_dropped"))
+}
+
 func TestConsumeLogsAfterShutdownRefuses(t *testing.T) {
 	for _, maxWait := range []time.Duration{0, time.Minute} {
 		t.Run(maxWait.String(), func(t *testing.T) {

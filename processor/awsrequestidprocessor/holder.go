@@ -1,6 +1,7 @@
 package awsrequestidprocessor // import "github.com/otelcol-cloudtrail/awscloudtrail/processor/awsrequestidprocessor"
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -25,6 +26,9 @@ var errShutdown = errors.New("awsrequestid processor is shut down")
 const (
 	retryFirst = 200 * time.Millisecond
 	retryMax   = 5 * time.Second
+	// shutdownGrace is how long Shutdown retries refused records when its context has
+	// no deadline, so a next consumer that refuses for ever cannot hang the collector.
+	shutdownGrace = 30 * time.Second
 )
 
 type holderSettings struct {
@@ -68,6 +72,9 @@ type holder struct {
 	retryAt  time.Duration // after a refusal, nothing goes to next before this reading
 	refusals int           // refusals in a row
 	cutOff   int           // records dropped because Shutdown's context ended
+	// shutdownGrace bounds Shutdown's retries when its context has no deadline (the
+	// collector's own shutdown has none): set by shutdown before it closes flushAll.
+	shutdownGrace time.Duration
 
 	wake     chan struct{} // spans were indexed, or a batch arrived
 	flushAll chan struct{} // closed by Shutdown: everything held goes on now
@@ -148,10 +155,19 @@ func (h *holder) run() {
 	t := h.clock.NewTimer()
 	defer t.Stop()
 	flushAll, all := h.flushAll, false
+	giveUp := time.Duration(-1) // with all: the reading at which refused records are dropped
 	for h.ctx.Err() == nil {
 		wait, more := h.step(all)
 		if all && !more {
 			return
+		}
+		if giveUp >= 0 {
+			left := giveUp - h.clock.Now()
+			if left <= 0 {
+				h.cancel()
+				break
+			}
+			wait = min(wait, left)
 		}
 		if more && wait <= 0 {
 			continue
@@ -162,6 +178,9 @@ func (h *holder) run() {
 		select {
 		case <-flushAll:
 			flushAll, all = nil, true
+			if h.shutdownGrace > 0 {
+				giveUp = h.clock.Now() + h.shutdownGrace
+			}
 		case <-h.wake:
 		case <-t.C():
 		case <-h.ctx.Done():
@@ -321,6 +340,9 @@ func (h *holder) shutdown(ctx context.Context) error {
 	h.wakeWaiters()
 	run := !h.started // records held before Start still go on
 	h.started = true
+	if _, ok := ctx.Deadline(); !ok {
+		h.shutdownGrace = shutdownGrace
+	}
 	h.mu.Unlock()
 	if run {
 		go h.run()
@@ -333,7 +355,8 @@ func (h *holder) shutdown(ctx context.Context) error {
 		cut := h.cutOff
 		h.mu.Unlock()
 		if cut > 0 {
-			return fmt.Errorf("%d held log records were not delivered before the shutdown deadline: %w", cut, ctx.Err())
+			return fmt.Errorf("%d held log records were not delivered before the shutdown deadline: %w",
+				cut, cmp.Or(ctx.Err(), context.DeadlineExceeded))
 		}
 		return nil
 	case <-ctx.Done():
