@@ -350,17 +350,21 @@ func (h *holder) shutdown(ctx context.Context) error {
 	close(h.flushAll)
 	select {
 	case <-h.done:
-		h.cancel()
-		h.mu.Lock()
-		cut := h.cutOff
-		h.mu.Unlock()
-		if cut > 0 {
-			return fmt.Errorf("%d held log records were not delivered before the shutdown deadline: %w",
-				cut, cmp.Or(ctx.Err(), context.DeadlineExceeded))
-		}
-		return nil
 	case <-ctx.Done():
 		h.cancel() // next's context: run drops and counts what is left
-		return fmt.Errorf("held log records were not delivered before the shutdown deadline: %w", ctx.Err())
+		select {
+		case <-h.done: // it had finished
+		default:
+			return fmt.Errorf("held log records were not delivered before the shutdown deadline: %w", ctx.Err())
+		}
 	}
+	h.cancel()
+	h.mu.Lock()
+	cut := h.cutOff
+	h.mu.Unlock()
+	if cut > 0 {
+		return fmt.Errorf("%d held log records were not delivered before the shutdown deadline: %w",
+			cut, cmp.Or(ctx.Err(), context.DeadlineExceeded))
+	}
+	return nil
 }

@@ -254,3 +254,90 @@ func (r *propertyRun) sendSpans(rids []string) {
 	r.mu.Unlock()
 	require.NoError(r.t, r.tp.ConsumeTraces(r.ctx, td))
 }
+
+// TestConcurrentCallersDeliverOnce has several callers and a span source at once, with
+// a next consumer that refuses every third call: each record reaches next exactly once.
+func TestConcurrentCallersDeliverOnce(t *testing.T) {
+	h := newHarness(t)
+	cfg := testConfig()
+	cfg.MaxWait, cfg.MaxPending = 10*time.Second, 8
+	var (
+		mu    sync.Mutex
+		calls int
+		got   = map[string]int{}
+	)
+	next, err := consumer.NewLogs(func(_ context.Context, ld plog.Logs) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if calls++; calls%3 == 0 {
+			return errors.New("queue full")
+		}
+		for _, rl := range ld.ResourceLogs().All() {
+			for _, sl := range rl.ScopeLogs().All() {
+				for _, lr := range sl.LogRecords().All() {
+					rid, _ := lr.Attributes().Get(attrRequestID)
+					got[rid.Str()]++
+				}
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	ctx := context.Background()
+	tp, err := h.factory.CreateTraces(ctx, h.settings(), cfg, consumertest.NewNop())
+	require.NoError(t, err)
+	lp, err := h.factory.CreateLogs(ctx, h.settings(), cfg, next)
+	require.NoError(t, err)
+	require.NoError(t, tp.Start(ctx, componenttest.NewNopHost()))
+	require.NoError(t, lp.Start(ctx, componenttest.NewNopHost()))
+
+	const callers, batches = 6, 40
+	var wg sync.WaitGroup
+	for c := range callers {
+		wg.Go(func() {
+			for b := range batches {
+				rids := []string{fmt.Sprintf("c%d-b%d-0", c, b), fmt.Sprintf("c%d-b%d-1", c, b)}
+				for lp.ConsumeLogs(ctx, makeLogs(rids...)) != nil {
+				}
+			}
+		})
+	}
+	wg.Go(func() { // spans for every other record, sent while the records come
+		for b := range batches {
+			for c := range callers {
+				assert.NoError(t, tp.ConsumeTraces(ctx, makeTraces(clientSpan(fmt.Sprintf("c%d-b%d-0", c, b), byte(c)))))
+			}
+		}
+	})
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	require.Eventually(t, func() bool {
+		select {
+		case <-done:
+			return true
+		default:
+			h.clock.Advance(time.Second) // deadlines and back-offs
+			return false
+		}
+	}, 4*waitFor, tick)
+	shut := make(chan error, 1)
+	go func() { shut <- lp.Shutdown(ctx) }()
+	require.Eventually(t, func() bool {
+		select {
+		case err = <-shut:
+			return true
+		default:
+			h.clock.Advance(time.Second)
+			return false
+		}
+	}, waitFor, tick)
+	require.NoError(t, err)
+	require.NoError(t, tp.Shutdown(ctx))
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, got, callers*batches*2)
+	for rid, n := range got {
+		require.Equal(t, 1, n, rid)
+	}
+	assert.Zero(t, h.counter("processor_awsrequestid_logs_held"))
+}
