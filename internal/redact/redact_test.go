@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -181,4 +182,21 @@ func foldDelete(m map[string]any, name string) {
 			delete(m, k)
 		}
 	}
+}
+
+// One Redactor serves every stream at once.
+func TestConcurrentUse(t *testing.T) {
+	r := New([]string{"sourceIPAddress", "userIdentity.accessKeyId"}, Hash, "k")
+	want := string(redacted(t, r, record))
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 200 {
+				out, err := r.Record([]byte(record))
+				assert.NoError(t, err)
+				assert.Equal(t, want, string(out))
+			}
+		})
+	}
+	wg.Wait()
 }
