@@ -84,6 +84,11 @@ func TestMalformedIsRefused(t *testing.T) {
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, "e-1", re.EventID, "the eventID read before the error names the record")
 	assert.NotContains(t, err.Error(), "192.0.2.1")
+	for _, bad := range []string{`192.0.2.1 is no JSON`, `X192.0.2.1`, `{"a":"192.0.2.1`, `{"a":"192.0.2.1\q"}`, `{"a":192.0.2.1}`} {
+		_, err = r.Record([]byte(bad))
+		require.Error(t, err, bad)
+		assert.NotContains(t, err.Error(), "192.0.2", "the error is logged: it holds none of the record")
+	}
 	_, err = r.Record([]byte(`{"EventId":"e-2","b":{}`))
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, "e-2", re.EventID, "the eventID is found by the translator's case rule")
