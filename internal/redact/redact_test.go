@@ -205,3 +205,35 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Nesting: a record is read to MaxDepth levels on the way to a chosen field, and refused
+// past that; nesting anywhere else costs nothing.
+func TestDepthFailsClosed(t *testing.T) {
+	r := New([]string{"resources.ARN"}, Drop, "")
+	nested := func(n int) string {
+		return strings.Repeat("[", n) + `{"ARN":"arn:secret"}` + strings.Repeat("]", n)
+	}
+	out := redacted(t, r, `{"resources":`+nested(MaxDepth-3)+`}`)
+	assert.NotContains(t, string(out), "arn:secret")
+	assert.Equal(t, `{"resources":`+strings.Repeat("[", MaxDepth-3)+`{}`+strings.Repeat("]", MaxDepth-3)+`}`, string(out))
+
+	_, err := r.Record([]byte(`{"eventID":"deep","resources":` + nested(MaxDepth+1) + `}`))
+	var re *Error
+	require.ErrorAs(t, err, &re, "past MaxDepth on the way to a chosen field: refused")
+	assert.Equal(t, "deep", re.EventID)
+
+	in := `{"requestParameters":` + nested(MaxDepth+1) + `,"resources":[{"ARN":"x"}]}`
+	out = redacted(t, r, in)
+	assert.Equal(t, `{"requestParameters":`+nested(MaxDepth+1)+`,"resources":[{}]}`, string(out),
+		"deep elsewhere: copied as it is")
+}
+
+// hash: equal values hash alike however their JSON text escapes them.
+func TestHashIgnoresEscapes(t *testing.T) {
+	r := New([]string{"sourceIPAddress"}, Hash, "k")
+	a := decode(t, redacted(t, r, `{"sourceIPAddress":"192.0.2.1"}`))
+	b := decode(t, redacted(t, r, `{"sourceIPAddress":"192\u002e0.2.1"}`))
+	c := decode(t, redacted(t, r, `{"sourceIPAddress":"192.0.2.2"}`))
+	assert.Equal(t, a, b)
+	assert.NotEqual(t, a, c)
+}
