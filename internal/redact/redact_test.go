@@ -2,6 +2,9 @@ package redact
 
 import (
 	"bufio"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -236,4 +239,17 @@ func TestHashIgnoresEscapes(t *testing.T) {
 	c := decode(t, redacted(t, r, `{"sourceIPAddress":"192.0.2.2"}`))
 	assert.Equal(t, a, b)
 	assert.NotEqual(t, a, c)
+}
+
+// The hash of a string without escapes is the documented one, and the one earlier
+// versions wrote: HMAC-SHA-256 (SHA-256 without a key) of the value's JSON text.
+func TestHashIsTheDocumentedOne(t *testing.T) {
+	m := hmac.New(sha256.New, []byte("k1"))
+	m.Write([]byte(`"192.0.2.1"`))
+	keyed := HashPrefix + hex.EncodeToString(m.Sum(nil)[:16])
+	plain := sha256.Sum256([]byte(`"192.0.2.1"`))
+	for key, want := range map[string]string{"k1": keyed, "": HashPrefix + hex.EncodeToString(plain[:16])} {
+		got := decode(t, redacted(t, New([]string{"sourceIPAddress"}, Hash, key), `{"sourceIPAddress":"192.0.2.1"}`))
+		assert.Equal(t, want, got["sourceIPAddress"], "key %q", key)
+	}
 }
