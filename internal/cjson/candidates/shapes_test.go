@@ -1,5 +1,7 @@
 package candidates
 
+// The record shapes of internal/translate/bench_test.go (benchEventTime, benchID,
+// lookoutWriteRecord), copied: a test file of another package cannot be imported.
 
 import (
 	"encoding/json"
