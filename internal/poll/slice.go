@@ -2,6 +2,7 @@ package poll
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/redact"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
 )
 
@@ -115,7 +117,7 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 	})
 	batch := translate.NewBatch(s.set.Translate)
 	handled := make(map[string]time.Time)
-	dups, malformed := 0, 0
+	dups, malformed, unredactable := 0, 0, 0
 	observed := s.deps.Observed()
 	for i := range events {
 		e := &events[i]
@@ -131,6 +133,13 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 		}
 		handled[e.ID] = e.Time
 		if err := s.add(batch, e, observed); err != nil {
+			if refused := (*redact.Error)(nil); errors.As(err, &refused) {
+				// Fail closed: a record the redactor cannot read is never exported.
+				unredactable++
+				s.deps.Logger.Debug("Dropping CloudTrail event that cannot be redacted", zap.String("stream", s.key),
+					zap.String("event_id", e.ID), zap.Error(err))
+				continue
+			}
 			malformed++
 			s.deps.Logger.Debug("Skipping malformed CloudTrail event", zap.String("stream", s.key),
 				zap.String("event_id", e.ID), zap.Error(err))
@@ -146,6 +155,9 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 	s.deps.Metrics.Emitted(ctx, n)
 	s.deps.Metrics.Duplicates(ctx, dups)
 	s.deps.Metrics.Malformed(ctx, malformed)
+	if m, ok := s.deps.Metrics.(RedactionMetrics); ok {
+		m.RedactionDropped(ctx, unredactable)
+	}
 	return nil
 }
 
@@ -178,10 +190,15 @@ func (s *Stream) commit(ctx context.Context, sl slice, handled map[string]time.T
 }
 
 // add translates one event into batch: without redaction straight from the string the
-// SDK decoded (no copy), else from the redacted bytes.
+// SDK decoded (no copy), else from the redacted bytes. A record the redactor refuses
+// yields its *redact.Error.
 func (s *Stream) add(batch *translate.Batch, e *cloudtrail.Event, observed time.Time) error {
 	if s.set.Redact.Enabled() {
-		return batch.Add(s.set.Redact.Record([]byte(e.Record)), e.Time, observed)
+		rec, err := s.set.Redact.Record([]byte(e.Record))
+		if err != nil {
+			return err
+		}
+		return batch.Add(rec, e.Time, observed)
 	}
 	return batch.AddString(e.Record, e.Time, observed)
 }

@@ -32,6 +32,12 @@ type Metrics interface {
 	Malformed(ctx context.Context, n int)
 }
 
+// RedactionMetrics is implemented by Metrics that count the events dropped because the
+// redactor could not read them (see redact.Error).
+type RedactionMetrics interface {
+	RedactionDropped(ctx context.Context, n int)
+}
+
 // Deps are what a Stream talks to.
 type Deps struct {
 	Source   Source

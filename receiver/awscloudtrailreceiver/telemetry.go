@@ -56,6 +56,15 @@ func (m streamMetrics) Malformed(ctx context.Context, n int) {
 	}
 }
 
+// The stream counts redaction refusals only through Metrics that implement this.
+var _ poll.RedactionMetrics = streamMetrics{}
+
+func (m streamMetrics) RedactionDropped(ctx context.Context, n int) {
+	if n > 0 {
+		m.tb.ReceiverAwscloudtrailRedactionDropped.Add(ctx, int64(n), m.attrs)
+	}
+}
+
 // observeLag reports now - head for every stream that has polled once.
 func (r *cloudtrailReceiver) observeLag(_ context.Context, o metric.Float64Observer) error {
 	now := r.now()

@@ -33,6 +33,7 @@ type TelemetryBuilder struct {
 	ReceiverAwscloudtrailDuplicatesDropped metric.Int64Counter
 	ReceiverAwscloudtrailEventsEmitted     metric.Int64Counter
 	ReceiverAwscloudtrailMalformedEvents   metric.Int64Counter
+	ReceiverAwscloudtrailRedactionDropped  metric.Int64Counter
 	ReceiverAwscloudtrailThrottledRequests metric.Int64Counter
 }
 
@@ -117,6 +118,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	builder.ReceiverAwscloudtrailMalformedEvents, err = builder.meter.Int64Counter(
 		"otelcol_receiver_awscloudtrail_malformed_events",
 		metric.WithDescription("Events whose CloudTrailEvent could not be translated; they are skipped. [Alpha]"),
+		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailRedactionDropped, err = builder.meter.Int64Counter(
+		"otelcol_receiver_awscloudtrail_redaction_dropped",
+		metric.WithDescription("Events dropped because redaction is configured and the redactor could not read them completely; they are never exported unredacted. [Alpha]"),
 		metric.WithUnit("{event}"),
 	)
 	errs = errors.Join(errs, err)

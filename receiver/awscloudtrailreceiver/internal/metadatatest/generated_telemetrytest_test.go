@@ -28,6 +28,7 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ReceiverAwscloudtrailDuplicatesDropped.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailEventsEmitted.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailMalformedEvents.Add(context.Background(), 1)
+	tb.ReceiverAwscloudtrailRedactionDropped.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailThrottledRequests.Add(context.Background(), 1)
 	AssertEqualReceiverAwscloudtrailAPIRequests(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
@@ -42,6 +43,9 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverAwscloudtrailMalformedEvents(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverAwscloudtrailRedactionDropped(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverAwscloudtrailThrottledRequests(t, testTel,
