@@ -40,6 +40,9 @@ type Event struct {
 type Page struct {
 	Events    []Event
 	NextToken string
+	// ServerTime is the server's clock when it answered (the response's Date header, to
+	// the second); zero when the response had none.
+	ServerTime time.Time
 }
 
 // Client reads pages of events.

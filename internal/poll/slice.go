@@ -52,9 +52,12 @@ func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (even
 		if page.NextToken == "" {
 			return events, time.Time{}, nil
 		}
-		if oldest := events[len(events)-1].Time; canSplit && len(events) >= s.set.MaxEvents &&
-			oldest.After(a) && oldest.Before(b) {
-			return events, oldest, nil
+		// A page may hold no events and still carry a token: only a non-empty gathering
+		// has an oldest event to split at.
+		if canSplit && len(events) >= s.set.MaxEvents {
+			if oldest := events[len(events)-1].Time; oldest.After(a) && oldest.Before(b) {
+				return events, oldest, nil
+			}
 		}
 		token = page.NextToken
 	}
