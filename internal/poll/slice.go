@@ -129,10 +129,12 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 		if _, ok := handled[e.ID]; ok {
 			continue // the same event on two pages of one slice
 		}
+		// Filtered events count as read too, so a filter never makes the stream read
+		// its overlap window again (see plan).
+		handled[e.ID] = e.Time
 		if !s.set.wants(e.Name, e.ReadOnly) {
 			continue
 		}
-		handled[e.ID] = e.Time
 		if err := s.add(batch, e, observed); err != nil {
 			malformed++
 			s.deps.Logger.Debug("Skipping malformed CloudTrail event", zap.String("stream", s.key),
