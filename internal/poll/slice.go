@@ -6,9 +6,11 @@ import (
 	"sort"
 	"time"
 
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.uber.org/zap"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/deliver"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
 )
 
@@ -118,6 +120,7 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 	})
 	batch := translate.NewBatch(s.set.Translate)
 	handled := make(map[string]time.Time)
+	var good []*cloudtrail.Event
 	dups, malformed := 0, 0
 	observed := s.deps.Observed()
 	for i := range events {
@@ -139,19 +142,50 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 			malformed++
 			s.deps.Logger.Debug("Skipping malformed CloudTrail event", zap.String("stream", s.key),
 				zap.String("event_id", e.ID), zap.Error(err))
+			continue
 		}
+		good = append(good, e)
 	}
-	n := batch.Len()
-	if n > 0 {
-		if err := s.deps.Next.ConsumeLogs(ctx, batch.Logs()); err != nil {
-			return fmt.Errorf("pipeline refused %d events of %s: %w", n, s.key, err)
-		}
+	res, err := deliver.Deliver(ctx, s.deps.Next, &eventBatch{s: s, first: batch.Logs(), events: good, observed: observed})
+	if err != nil {
+		return fmt.Errorf("pipeline refused %d events of %s: %w", len(good), s.key, err)
+	}
+	if len(res.Dropped) > 0 {
+		s.deps.Logger.Warn("Pipeline refused events permanently; dropping them", zap.String("stream", s.key),
+			zap.Int("refused", len(res.Dropped)), zap.Int("delivered", res.Delivered),
+			zap.Strings("event_ids", res.Dropped), zap.Error(res.Cause))
 	}
 	s.commit(ctx, sl, handled)
-	s.deps.Metrics.Emitted(ctx, n)
+	s.deps.Metrics.Emitted(ctx, res.Delivered)
+	s.deps.Metrics.Refused(ctx, len(res.Dropped))
 	s.deps.Metrics.Duplicates(ctx, dups)
 	s.deps.Metrics.Malformed(ctx, malformed)
 	return nil
+}
+
+// eventBatch is a slice's translated events as a deliver.Batch: the whole batch is the
+// one already translated; parts (only after a permanent refusal) are translated again.
+type eventBatch struct {
+	s        *Stream
+	first    plog.Logs
+	used     bool
+	events   []*cloudtrail.Event
+	observed time.Time
+}
+
+func (b *eventBatch) Len() int        { return len(b.events) }
+func (b *eventBatch) ID(i int) string { return b.events[i].ID }
+
+func (b *eventBatch) Logs(lo, hi int) plog.Logs {
+	if lo == 0 && hi == len(b.events) && !b.used {
+		b.used = true
+		return b.first
+	}
+	part := translate.NewBatch(b.s.set.Translate)
+	for _, e := range b.events[lo:hi] {
+		_ = b.s.add(part, e, b.observed) // it translated once: it translates again
+	}
+	return part.Logs()
 }
 
 // commit advances the position past an accepted slice and persists it.

@@ -30,6 +30,10 @@ type Metrics interface {
 	Emitted(ctx context.Context, n int)
 	Duplicates(ctx context.Context, n int)
 	Malformed(ctx context.Context, n int)
+	// Refused counts events the pipeline refused permanently (dropped).
+	Refused(ctx context.Context, n int)
+	// CheckpointSaveFailed counts one failed checkpoint write.
+	CheckpointSaveFailed(ctx context.Context)
 }
 
 // Deps are what a Stream talks to.

@@ -56,6 +56,16 @@ func (m streamMetrics) Malformed(ctx context.Context, n int) {
 	}
 }
 
+func (m streamMetrics) Refused(ctx context.Context, n int) {
+	if n > 0 {
+		m.tb.ReceiverAwscloudtrailEventsRefused.Add(ctx, int64(n), m.attrs)
+	}
+}
+
+func (m streamMetrics) CheckpointSaveFailed(ctx context.Context) {
+	m.tb.ReceiverAwscloudtrailCheckpointSaveFailures.Add(ctx, 1, m.attrs)
+}
+
 // observeLag reports now - head for every stream that has polled once.
 func (r *cloudtrailReceiver) observeLag(_ context.Context, o metric.Float64Observer) error {
 	now := r.now()
