@@ -73,7 +73,8 @@ func (c *Client) Lookup(ctx context.Context, q Query, token string) (Page, error
 	if err != nil {
 		return Page{}, err
 	}
-	page := Page{Events: make([]Event, 0, len(out.Events)), NextToken: aws.ToString(out.NextToken)}
+	page := Page{Events: make([]Event, 0, len(out.Events)), NextToken: aws.ToString(out.NextToken),
+		ServerTime: serverTime(out.ResultMetadata)}
 	for i := range out.Events {
 		e := &out.Events[i]
 		page.Events = append(page.Events, Event{

@@ -34,10 +34,11 @@ type slice struct {
 // fetch gathers the pages of [a, b], newest first. When canSplit and the slice outgrows
 // MaxEvents, it stops and returns the split time: the events it returns cover
 // (split, b] completely (those at exactly split may be cut), and [a, split] is left to
-// read. split is zero when the whole slice was read.
-func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (events []cloudtrail.Event, split time.Time, err error) {
+// read. split is zero when the whole slice was read. served is the server's clock when
+// it answered the first page (zero if unknown).
+func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (events []cloudtrail.Event, split, served time.Time, err error) {
 	q := cloudtrail.Query{EventSource: s.set.EventSource, Start: a, End: b}
-	token, restarts := "", 0
+	token, restarts, narrowed := "", 0, 0
 	for {
 		page, err := s.deps.Source.Lookup(ctx, q, token)
 		if cloudtrail.Classify(err) == cloudtrail.KindInvalidToken && restarts < maxTokenRestarts {
@@ -46,23 +47,70 @@ func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (even
 			events, token = events[:0], ""
 			continue
 		}
+		if cloudtrail.IsInvalidTimeRange(err) && narrowed < maxNarrowings {
+			narrowed++
+			t, _ := cloudtrail.ServerTimeOf(err)
+			s.observeServer(t)
+			if !s.narrow(&q, narrowed) {
+				return nil, time.Time{}, s.clock.now(), nil // nothing of [a, b] is readable
+			}
+			events, token = events[:0], ""
+			continue
+		}
 		if err != nil {
-			return nil, time.Time{}, fmt.Errorf("LookupEvents %s [%s, %s]: %w", s.set.EventSource,
-				a.Format(time.RFC3339), b.Format(time.RFC3339), err)
+			return nil, time.Time{}, time.Time{}, fmt.Errorf("LookupEvents %s [%s, %s]: %w", s.set.EventSource,
+				q.Start.Format(time.RFC3339), q.End.Format(time.RFC3339), err)
+		}
+		s.observeServer(page.ServerTime)
+		if served.IsZero() {
+			served = page.ServerTime
 		}
 		events = append(events, page.Events...)
 		if page.NextToken == "" {
-			return events, time.Time{}, nil
+			return events, time.Time{}, served, nil
 		}
 		// A page may hold no events and still carry a token: only a non-empty gathering
 		// has an oldest event to split at.
 		if canSplit && len(events) >= s.set.MaxEvents {
 			if oldest := events[len(events)-1].Time; oldest.After(a) && oldest.Before(b) {
-				return events, oldest, nil
+				return events, oldest, served, nil
 			}
 		}
 		token = page.NextToken
 	}
+}
+
+// maxNarrowings bounds how often one slice is narrowed after InvalidTimeRangeException;
+// past it the poll fails and the next poll plans again.
+const maxNarrowings = 2
+
+// narrow fits q into what LookupEvents accepts by the server's clock: not before the
+// history's start, not after now, with a margin that grows with each refusal. It
+// returns false when nothing of q is left.
+func (s *Stream) narrow(q *cloudtrail.Query, step int) bool {
+	now := s.clock.now()
+	margin := time.Duration(step) * time.Minute
+	lo, hi := now.Add(-Retention+time.Minute+margin), now.Add(-margin/60)
+	before := *q
+	q.Start, q.End = maxTime(q.Start, lo), minTime(q.End, hi)
+	s.deps.Logger.Warn("LookupEvents refused the time range; narrowing it to the server's", zap.String("stream", s.key),
+		zap.Time("start", before.Start), zap.Time("end", before.End), zap.Time("server_now", now),
+		zap.Time("new_start", q.Start), zap.Time("new_end", q.End))
+	return !q.Start.After(q.End)
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // newerThan returns the events (newest first) whose time is after t.
@@ -193,14 +241,13 @@ func (s *Stream) commit(ctx context.Context, sl slice, handled map[string]time.T
 	for id, t := range handled {
 		s.state.Seen[id] = t
 	}
-	if sl.end.After(s.state.Head) {
-		s.state.Head = sl.end
+	// Nothing past the server's clock when it answered has been read: not even a slice
+	// planned past it (a host clock jump) moves the head or the settled point beyond it.
+	if head := minTime(sl.end, sl.queried); head.After(s.state.Head) {
+		s.state.Head = head
 	}
 	if sl.settles {
-		settled := sl.queried.Add(-s.set.MaxEventDelay)
-		if sl.end.Before(settled) {
-			settled = sl.end
-		}
+		settled := minTime(sl.end, sl.queried.Add(-s.set.MaxEventDelay))
 		if settled.After(s.state.Settled) {
 			s.state.Settled = settled
 			s.state.Prune()
