@@ -6,7 +6,6 @@ package checkpoint // import "github.com/otelcol-cloudtrail/awscloudtrail/intern
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -14,9 +13,6 @@ import (
 
 	"go.opentelemetry.io/collector/extension/xextension/storage"
 )
-
-// formatVersion is stored with every state, so a later format can read an older one.
-const formatVersion = 1
 
 // State is one stream's position.
 type State struct {
@@ -51,45 +47,6 @@ type Store interface {
 	// Load returns the state saved under key; found is false when there is none.
 	Load(ctx context.Context, key string) (st State, found bool, err error)
 	Save(ctx context.Context, key string, st State) error
-}
-
-type wireState struct {
-	Version int              `json:"v"`
-	Settled int64            `json:"settled"`
-	Head    int64            `json:"head"`
-	Seen    map[string]int64 `json:"seen,omitempty"`
-}
-
-// Marshal encodes st (times with nanosecond precision).
-func Marshal(st State) ([]byte, error) {
-	w := wireState{Version: formatVersion, Settled: st.Settled.UnixNano(), Head: st.Head.UnixNano()}
-	if len(st.Seen) > 0 {
-		w.Seen = make(map[string]int64, len(st.Seen))
-		for id, t := range st.Seen {
-			w.Seen[id] = t.UnixNano()
-		}
-	}
-	return json.Marshal(w)
-}
-
-// Unmarshal decodes what Marshal wrote.
-func Unmarshal(b []byte) (State, error) {
-	var w wireState
-	if err := json.Unmarshal(b, &w); err != nil {
-		return State{}, fmt.Errorf("decode checkpoint: %w", err)
-	}
-	if w.Version != formatVersion {
-		return State{}, fmt.Errorf("decode checkpoint: unknown format version %d", w.Version)
-	}
-	st := State{
-		Settled: time.Unix(0, w.Settled).UTC(),
-		Head:    time.Unix(0, w.Head).UTC(),
-		Seen:    make(map[string]time.Time, len(w.Seen)),
-	}
-	for id, ns := range w.Seen {
-		st.Seen[id] = time.Unix(0, ns).UTC()
-	}
-	return st, nil
 }
 
 // StorageStore keeps states in a collector storage client.
