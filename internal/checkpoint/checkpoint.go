@@ -59,7 +59,9 @@ func NewStorageStore(client storage.Client) *StorageStore {
 	return &StorageStore{client: client}
 }
 
-// Load implements Store. A missing key is not an error; a failing storage is.
+// Load implements Store. A missing key is not an error; a failing storage is. A stored
+// checkpoint that cannot be read is set aside under AsideKey(key) and reported as a
+// *CorruptError: the caller starts the stream afresh, and the bytes stay for inspection.
 func (s *StorageStore) Load(ctx context.Context, key string) (State, bool, error) {
 	b, err := s.client.Get(ctx, key)
 	if err != nil {
@@ -70,9 +72,16 @@ func (s *StorageStore) Load(ctx context.Context, key string) (State, bool, error
 	}
 	st, err := Unmarshal(b)
 	if err != nil {
-		return State{}, false, fmt.Errorf("checkpoint %q: %w", key, err)
+		return State{}, false, s.setAside(ctx, key, b, err)
 	}
 	return st, true, nil
+}
+
+// setAside moves an unreadable checkpoint to AsideKey(key).
+func (s *StorageStore) setAside(ctx context.Context, key string, b []byte, cause error) error {
+	aside := AsideKey(key)
+	err := s.client.Batch(ctx, storage.SetOperation(aside, b), storage.DeleteOperation(key))
+	return &CorruptError{Key: key, Aside: aside, AsideErr: err, Err: cause}
 }
 
 // Save implements Store.
@@ -105,7 +114,30 @@ func (s *MemoryStore) Load(_ context.Context, key string) (State, bool, error) {
 		return State{}, false, nil
 	}
 	st, err := Unmarshal(b)
-	return st, err == nil, err
+	if err != nil {
+		aside := AsideKey(key)
+		s.mu.Lock()
+		s.m[aside] = b
+		delete(s.m, key)
+		s.mu.Unlock()
+		return State{}, false, &CorruptError{Key: key, Aside: aside, Err: err}
+	}
+	return st, true, nil
+}
+
+// Raw returns the bytes stored under key (for tests and inspection).
+func (s *MemoryStore) Raw(key string) ([]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.m[key]
+	return b, ok
+}
+
+// SetRaw stores bytes under key as they are (for tests).
+func (s *MemoryStore) SetRaw(key string, b []byte) {
+	s.mu.Lock()
+	s.m[key] = b
+	s.mu.Unlock()
 }
 
 // Save implements Store.
@@ -119,6 +151,27 @@ func (s *MemoryStore) Save(_ context.Context, key string, st State) error {
 	s.mu.Unlock()
 	return nil
 }
+
+// AsideKey is where an unreadable checkpoint of key is kept.
+func AsideKey(key string) string { return key + ".unreadable" }
+
+// CorruptError is a stored checkpoint that could not be read (Err wraps ErrCorrupt).
+type CorruptError struct {
+	Key      string
+	Aside    string // where its bytes were kept
+	AsideErr error  // why they could not be kept, if they could not
+	Err      error
+}
+
+func (e *CorruptError) Error() string {
+	msg := fmt.Sprintf("checkpoint %q: %v", e.Key, e.Err)
+	if e.AsideErr != nil {
+		return msg + fmt.Sprintf(" (could not keep it under %q: %v)", e.Aside, e.AsideErr)
+	}
+	return msg + fmt.Sprintf(" (kept under %q)", e.Aside)
+}
+
+func (e *CorruptError) Unwrap() error { return e.Err }
 
 // ErrNoStorage is returned when a configured storage extension is missing or is not one.
 var ErrNoStorage = errors.New("storage extension not found or not a storage extension")

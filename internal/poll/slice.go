@@ -256,10 +256,12 @@ func (s *Stream) commit(ctx context.Context, sl slice, handled map[string]time.T
 	s.head.Store(s.state.Head.UnixNano())
 	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
 	defer cancel()
-	if err := s.deps.Store.Save(saveCtx, s.key, s.state); err != nil {
+	s.saveErr = s.deps.Store.Save(saveCtx, s.key, s.state)
+	if s.saveErr != nil {
 		// The events were delivered; the next successful save covers them. A crash
-		// before then re-emits them (at-least-once), it loses nothing.
-		s.deps.Logger.Warn("Failed to save checkpoint", zap.String("stream", s.key), zap.Error(err))
+		// before then re-emits them (at-least-once), it loses nothing. Poll reports it.
+		s.deps.Metrics.CheckpointSaveFailed(ctx)
+		s.deps.Logger.Debug("Failed to save checkpoint", zap.String("stream", s.key), zap.Error(s.saveErr))
 	}
 }
 

@@ -6,6 +6,7 @@ package poll // import "github.com/otelcol-cloudtrail/awscloudtrail/internal/pol
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -57,6 +58,7 @@ type Stream struct {
 	sliceDur time.Duration
 	head     atomic.Int64 // state.Head in Unix nanoseconds, for the lag gauge
 
+	saveErr    error // the last checkpoint save's, nil once one succeeds
 	clock      serverClock
 	probed     bool // the server's clock was asked for once
 	skewLogged bool
@@ -130,15 +132,29 @@ func (s *Stream) Poll(ctx context.Context) error {
 			return err
 		}
 	}
+	if s.saveErr != nil {
+		return fmt.Errorf("%w: %w", ErrCheckpointSave, s.saveErr)
+	}
 	return nil
 }
+
+// ErrCheckpointSave is a poll whose events were delivered but whose position could not
+// be persisted: the stream goes on from memory, and a crash before the next successful
+// save re-emits them (duplicates, never loss). It is reported until a save succeeds.
+var ErrCheckpointSave = errors.New("checkpoint not saved")
 
 func (s *Stream) load(ctx context.Context) error {
 	if s.loaded {
 		return nil
 	}
 	st, found, err := s.deps.Store.Load(ctx, s.key)
-	if err != nil {
+	var corrupt *checkpoint.CorruptError
+	switch {
+	case errors.As(err, &corrupt):
+		// Waiting would not mend it: start again at start_at (duplicates, never loss).
+		s.deps.Logger.Error("Checkpoint cannot be read; starting the stream again at start_at",
+			zap.String("stream", s.key), zap.Time("start_at", s.set.Start), zap.Error(err))
+	case err != nil:
 		return err
 	}
 	if !found {
