@@ -20,8 +20,12 @@ type State struct {
 	Settled time.Time
 	// Head: the newest eventTime up to which the stream has been read completely.
 	Head time.Time
-	// Seen maps the IDs emitted with eventTime >= Settled to their eventTime.
+	// Seen maps the IDs emitted with eventTime >= Settled to their eventTime. Once Add
+	// was used, change it only through Add and Prune, which keep its encoding up to date
+	// (a direct change is detected by size and costs one full encoding).
 	Seen map[string]time.Time
+
+	log *seenLog // Seen as Marshal writes it; nil until Add
 }
 
 // Clone returns a deep copy of s.
@@ -33,11 +37,32 @@ func (s State) Clone() State {
 	return c
 }
 
+// Add records an emitted ID. It also appends the ID to the state's encoding, so that a
+// save copies bytes instead of encoding every ID again.
+func (s *State) Add(id string, t time.Time) {
+	if s.Seen == nil {
+		s.Seen = make(map[string]time.Time)
+	}
+	_, existed := s.Seen[id]
+	s.Seen[id] = t
+	if existed || s.log == nil || s.log.n()+1 != len(s.Seen) {
+		s.log = newSeenLog(s.Settled.UnixNano(), s.Seen)
+		return
+	}
+	s.log.add(id, t.UnixNano())
+}
+
 // Prune drops the seen IDs whose eventTime is before Settled.
 func (s *State) Prune() {
 	for id, t := range s.Seen {
 		if t.Before(s.Settled) {
 			delete(s.Seen, id)
+		}
+	}
+	if s.log != nil {
+		s.log.prune(s.Settled.UnixNano())
+		if s.log.n() != len(s.Seen) {
+			s.log = nil
 		}
 	}
 }

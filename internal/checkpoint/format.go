@@ -13,13 +13,14 @@ import (
 //
 // Version 2, integers as varints (encoding/binary), times in Unix nanoseconds:
 //
-//	0x02 settled head n_uuid {16 bytes, when}... n_other {len, bytes, when}...
+//	0x02 settled head base n_uuid {16 bytes, when}... n_other {len, bytes, when}...
 //
 // Seen IDs that are canonical lower-case UUIDs (CloudTrail event IDs) take 16 bytes, other
-// IDs are kept as they are. "when" is the eventTime as an offset from settled: whole
-// seconds (CloudTrail's event times are) as 2*seconds, any other offset as 2*ns+1, zigzag
+// IDs are kept as they are. "when" is the eventTime as an offset from base: whole seconds
+// (CloudTrail's event times are) as 2*seconds, any other offset as 2*ns+1, zigzag
 // encoded. At the ceiling (90,000 seen IDs over 15 minutes) that is 18 bytes an ID, about
-// 1.6 MB instead of 5.3 MB of JSON, written in one pass without sorting.
+// 1.6 MB instead of 5.3 MB of JSON. A State kept up to date with Add and Prune holds the
+// ID records already encoded, so a save copies them (see seenLog).
 const (
 	formatV1      = 1
 	formatVersion = 2
@@ -38,30 +39,78 @@ type wireV1 struct {
 
 // Marshal encodes st in the current format (times with nanosecond precision).
 func Marshal(st State) ([]byte, error) {
-	settled := st.Settled.UnixNano()
-	uuids := make([]byte, 0, len(st.Seen)*(16+3))
-	var others []byte
-	nUUID, nOther := 0, 0
-	for id, t := range st.Seen {
-		if u, ok := parseUUID(id); ok {
-			uuids = append(uuids, u[:]...)
-			uuids = appendWhen(uuids, t.UnixNano()-settled)
-			nUUID++
-			continue
-		}
-		others = binary.AppendUvarint(others, uint64(len(id)))
-		others = append(others, id...)
-		others = appendWhen(others, t.UnixNano()-settled)
-		nOther++
+	log := st.log
+	if log == nil || log.n() != len(st.Seen) {
+		log = newSeenLog(st.Settled.UnixNano(), st.Seen)
 	}
-	b := make([]byte, 0, 1+4*binary.MaxVarintLen64+len(uuids)+len(others))
+	b := make([]byte, 0, 1+6*binary.MaxVarintLen64+len(log.uuids)+len(log.others))
 	b = append(b, formatVersion)
-	b = binary.AppendVarint(b, settled)
+	b = binary.AppendVarint(b, st.Settled.UnixNano())
 	b = binary.AppendVarint(b, st.Head.UnixNano())
-	b = binary.AppendUvarint(b, uint64(nUUID))
-	b = append(b, uuids...)
-	b = binary.AppendUvarint(b, uint64(nOther))
-	return append(b, others...), nil
+	b = binary.AppendVarint(b, log.base)
+	b = binary.AppendUvarint(b, uint64(log.nUUID))
+	b = append(b, log.uuids...)
+	b = binary.AppendUvarint(b, uint64(log.nOther))
+	return append(b, log.others...), nil
+}
+
+// seenLog is a Seen set encoded as Marshal writes it: the UUID records and the other
+// records, times as offsets from base.
+type seenLog struct {
+	base          int64
+	uuids, others []byte
+	nUUID, nOther int
+}
+
+func newSeenLog(base int64, seen map[string]time.Time) *seenLog {
+	l := &seenLog{base: base, uuids: make([]byte, 0, len(seen)*(16+3))}
+	for id, t := range seen {
+		l.add(id, t.UnixNano())
+	}
+	return l
+}
+
+func (l *seenLog) n() int { return l.nUUID + l.nOther }
+
+func (l *seenLog) add(id string, ns int64) {
+	if u, ok := parseUUID(id); ok {
+		l.uuids = append(l.uuids, u[:]...)
+		l.uuids = appendWhen(l.uuids, ns-l.base)
+		l.nUUID++
+		return
+	}
+	l.others = binary.AppendUvarint(l.others, uint64(len(id)))
+	l.others = append(l.others, id...)
+	l.others = appendWhen(l.others, ns-l.base)
+	l.nOther++
+}
+
+// prune drops, in place, the records whose time is before settled.
+func (l *seenLog) prune(settled int64) {
+	l.uuids, l.nUUID = pruneRecords(l.uuids, settled-l.base, true)
+	l.others, l.nOther = pruneRecords(l.others, settled-l.base, false)
+}
+
+// pruneRecords keeps the records of b whose offset is at least keep; it returns them and
+// their number. The records are sequential: this reads memory in order.
+func pruneRecords(b []byte, keep int64, uuid bool) ([]byte, int) {
+	w, n := 0, 0
+	for r := 0; r < len(b); {
+		start := r
+		if uuid {
+			r += 16
+		} else {
+			ln, k := binary.Uvarint(b[r:])
+			r += k + int(ln)
+		}
+		code, k := binary.Varint(b[r:])
+		r += k
+		if whenOffset(code) >= keep {
+			w += copy(b[w:], b[start:r])
+			n++
+		}
+	}
+	return b[:w], n
 }
 
 // appendWhen appends a time offset: whole seconds compactly, anything else in ns.
@@ -73,12 +122,16 @@ func appendWhen(b []byte, offset int64) []byte {
 	return binary.AppendVarint(b, offset*2+1)
 }
 
-func (r *reader) when(settled int64) time.Time {
-	v := r.varint()
-	if v&1 == 0 {
-		return time.Unix(0, settled+v/2*int64(time.Second)).UTC()
+// whenOffset decodes what appendWhen wrote.
+func whenOffset(code int64) int64 {
+	if code&1 == 0 {
+		return code / 2 * int64(time.Second)
 	}
-	return time.Unix(0, settled+(v-1)/2).UTC()
+	return (code - 1) / 2
+}
+
+func (r *reader) when(base int64) time.Time {
+	return time.Unix(0, base+whenOffset(r.varint())).UTC()
 }
 
 // Unmarshal decodes a checkpoint of any known format. Anything else is ErrCorrupt.
@@ -167,11 +220,12 @@ func unmarshalV2(b []byte) (State, error) {
 	r := &reader{b: b}
 	settled := r.varint()
 	head := r.varint()
+	base := r.varint()
 	n := r.count(17)
 	st := State{Settled: time.Unix(0, settled).UTC(), Head: time.Unix(0, head).UTC(), Seen: make(map[string]time.Time, n)}
 	for range n {
 		id := r.bytes(16)
-		t := r.when(settled)
+		t := r.when(base)
 		if r.err != nil {
 			return State{}, r.err
 		}
@@ -179,7 +233,7 @@ func unmarshalV2(b []byte) (State, error) {
 	}
 	for range r.count(2) {
 		id := r.bytes(r.count(1))
-		t := r.when(settled)
+		t := r.when(base)
 		if r.err != nil {
 			return State{}, r.err
 		}

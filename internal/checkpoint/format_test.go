@@ -1,6 +1,8 @@
 package checkpoint
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"testing"
 	"time"
@@ -102,4 +104,49 @@ func FuzzUnmarshal(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, st, back)
 	})
+}
+
+// A State changed through Add and Prune (the encoding kept up to date) marshals to what
+// its map says, also after direct map changes, overwrites and non-UUID IDs.
+func TestIncrementalEncodingMatchesMap(t *testing.T) {
+	for seed := range uint64(200) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		base := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+		st := State{Settled: base, Head: base}
+		var ids []string
+		for step := range 300 {
+			switch r := rng.IntN(20); {
+			case r < 14:
+				id := fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", rng.Uint32(), rng.IntN(1<<16), rng.IntN(1<<12), rng.IntN(1<<12), rng.Uint64()>>16)
+				if rng.IntN(10) == 0 {
+					id = fmt.Sprintf("other-%d", rng.IntN(1000))
+				}
+				at := st.Settled.Add(time.Duration(rng.IntN(600)) * time.Second)
+				if rng.IntN(5) == 0 {
+					at = at.Add(time.Duration(rng.IntN(1e9)))
+				}
+				st.Add(id, at)
+				ids = append(ids, id)
+			case r < 16 && len(ids) > 0:
+				st.Add(ids[rng.IntN(len(ids))], st.Settled.Add(time.Duration(rng.IntN(600))*time.Second)) // overwrite
+			case r < 19:
+				st.Settled = st.Settled.Add(time.Duration(rng.IntN(90)) * time.Second)
+				st.Head = st.Settled.Add(time.Minute)
+				st.Prune()
+			default:
+				if st.Seen != nil { // a direct change, against the rule: still correct
+					st.Seen[fmt.Sprintf("direct-%d", step)] = st.Settled
+				}
+			}
+			b, err := Marshal(st)
+			require.NoError(t, err)
+			got, err := Unmarshal(b)
+			require.NoError(t, err)
+			want := State{Settled: st.Settled, Head: st.Head, Seen: map[string]time.Time{}}
+			for id, at := range st.Seen {
+				want.Seen[id] = at.UTC()
+			}
+			require.Equal(t, want, got, "seed %d step %d", seed, step)
+		}
+	}
 }

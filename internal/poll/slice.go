@@ -239,7 +239,7 @@ func (b *eventBatch) Logs(lo, hi int) plog.Logs {
 // commit advances the position past an accepted slice and persists it.
 func (s *Stream) commit(ctx context.Context, sl slice, handled map[string]time.Time) {
 	for id, t := range handled {
-		s.state.Seen[id] = t
+		s.state.Add(id, t)
 	}
 	// Nothing past the server's clock when it answered has been read: not even a slice
 	// planned past it (a host clock jump) moves the head or the settled point beyond it.
