@@ -105,8 +105,12 @@ run: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
 # Every fuzz target for a short, fixed time (the seed corpora also run in `unit`).
 FUZZTIME ?= 10s
 FUZZ_TARGETS := internal/translate:FuzzTranslate internal/translate:FuzzParseObject internal/cloudtrail:FuzzLookupResponse \
-	internal/redact:FuzzRecord internal/redact:FuzzRedactDifferential internal/cjson:FuzzRecordStream
+	internal/redact:FuzzRecord internal/redact:FuzzRedactDifferential internal/cjson:FuzzRecordStream \
+	internal/poll:FuzzStreamPages
+# Random page-shape histories played against a poll stream (100 under -short, 300 in unit).
+POLL_PROPERTY_SEEDS ?= 5000
 fuzz:
+	POLL_PROPERTY_SEEDS=$(POLL_PROPERTY_SEEDS) $(GO) test -count=1 -timeout 30m -run '^TestStreamProperty$$' ./internal/poll
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$fn ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./$$pkg || exit 1; done

@@ -29,6 +29,14 @@ type Options struct {
 	// Clock is the server's notion of now: event visibility, the 90-day window,
 	// quotas, throttle storms and request records all use it. Default time.Now.
 	Clock func() time.Time
+	// ClockOffset moves the server's clock (Clock plus the offset) against the host's:
+	// positive runs ahead. Every response's Date header reads the server's clock, as
+	// AWS's does, so clients can learn the server time from it.
+	ClockOffset time.Duration
+	// StrictTimeRange refuses, with InvalidTimeRangeException, a LookupEvents EndTime
+	// after the server's now or a StartTime more than LookupWindow before it (the range
+	// outside the possible values); by default the range is clamped silently.
+	StrictTimeRange bool
 	// RequestsPerSecond is the LookupEvents quota per account AND region, enforced
 	// with a token bucket. 0 means DefaultRequestsPerSecond (2); <0 means unlimited.
 	RequestsPerSecond float64
@@ -110,6 +118,10 @@ func withDefaults(o Options) Options {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
+	if off := o.ClockOffset; off != 0 {
+		base := o.Clock
+		o.Clock = func() time.Time { return base().Add(off) }
+	}
 	if o.RequestsPerSecond == 0 {
 		o.RequestsPerSecond = DefaultRequestsPerSecond
 	}
@@ -143,6 +155,7 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 // serveHTTP routes: /_awsemu/ to the admin API, requests with X-Amz-Target to the
 // awsJson1_1 operations, anything else to the fallback handler, else the extension.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Date", s.opts.Clock().UTC().Format(http.TimeFormat))
 	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
 		s.serveAdmin(w, r)
 		return

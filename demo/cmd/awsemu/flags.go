@@ -25,6 +25,8 @@ type config struct {
 	seedSpan                 time.Duration
 	seedSource, seedRegions  string
 	faults                   awsemu.Faults
+	clockOffset              time.Duration
+	strictTimeRange          bool
 	seed                     uint64
 	logLevel                 slog.Level
 }
@@ -51,6 +53,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.Float64Var(&c.faults.MalformedRate, "malformed-rate", 0, "fraction of CloudTrailEvent strings returned malformed")
 	fs.Float64Var(&c.faults.LateDeliveryRate, "late-rate", 0, "fraction of recorded calls delivered late")
 	fs.DurationVar(&c.faults.LateDeliveryExtra, "late-extra", awsemu.DefaultLateDeliveryExtra, "extra delay of late deliveries")
+	fs.DurationVar(&c.clockOffset, "clock-offset", 0, "the server's clock (and every response's Date) runs this far ahead of the host's; negative: behind")
+	fs.BoolVar(&c.strictTimeRange, "strict-time-range", false, "refuse LookupEvents ranges past now or older than 90 days instead of clamping them")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the random source (faults, delays, workload, seeded events)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
@@ -75,6 +79,8 @@ func (c *config) options(logger *slog.Logger) awsemu.Options {
 		Logger:            logger,
 		Seed:              c.seed,
 		DeliveryDelay:     awsemu.UniformDelay(c.deliveryMin, c.deliveryMax, c.seed),
+		ClockOffset:       c.clockOffset,
+		StrictTimeRange:   c.strictTimeRange,
 	}
 }
 
@@ -92,7 +98,7 @@ func (c *config) seedOptions() []lmemu.SeedOptions {
 	for _, region := range regions {
 		for _, source := range strings.Split(c.seedSource, ",") {
 			out = append(out, lmemu.SeedOptions{Events: c.seedEvents, Span: c.seedSpan, EventSource: source,
-				Account: c.account, Region: region, Seed: c.seed + uint64(len(out))})
+				Account: c.account, Region: region, Seed: c.seed + uint64(len(out)), End: time.Now().Add(c.clockOffset)})
 		}
 	}
 	return out
