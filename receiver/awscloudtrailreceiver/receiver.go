@@ -98,22 +98,15 @@ func (r *cloudtrailReceiver) buildStreams(ctx context.Context, store checkpoint.
 	if err != nil {
 		return err
 	}
-	// The AWS config is read once; every region gets a copy, so all regions share one
-	// credentials cache (one AssumeRole, not one per region).
-	regions := r.cfg.Regions
-	first := ""
-	if len(regions) > 0 {
-		first = regions[0]
-	}
-	awsBase, err := loadAWSConfig(ctx, r.cfg, first)
+	regions, err := resolveRegions(ctx, r.cfg)
 	if err != nil {
 		return err
 	}
-	if len(regions) == 0 {
-		if awsBase.Region == "" {
-			return errors.New("regions: not set, and no region in the AWS config or environment (AWS_REGION)")
-		}
-		regions = []string{awsBase.Region}
+	// The AWS config is read once; every region gets a copy, so all regions share one
+	// credentials cache (one AssumeRole, not one per region).
+	awsBase, err := loadAWSConfig(ctx, r.cfg, regions[0])
+	if err != nil {
+		return err
 	}
 	for _, region := range regions {
 		awsCfg := awsBase.Copy()
