@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componentstatus"
@@ -12,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/awsemu"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
 	"github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver/internal/metadata"
 )
 
@@ -100,4 +104,27 @@ func (h *harness) storageClient(id component.ID) storage.Client {
 	}
 	h.t.Cleanup(func() { _ = client.Close(context.Background()) })
 	return client
+}
+
+// limiterKey is the key of the limiter the receiver with cfg uses in region.
+func (h *harness) limiterKey(cfg *Config, region string) string {
+	return limiterKey(cfg, region)
+}
+
+// waitLimiter waits until some receiver claims the limiter of key.
+func (h *harness) waitLimiter(key string) {
+	h.t.Helper()
+	require.Eventually(h.t, func() bool {
+		_, ok := cloudtrail.SharedLimiters.Rate(key)
+		return ok
+	}, 30*time.Second, 5*time.Millisecond)
+}
+
+// waitRate waits until the limiter of key runs at rps.
+func (h *harness) waitRate(key string, rps float64) {
+	h.t.Helper()
+	require.Eventually(h.t, func() bool {
+		got, ok := cloudtrail.SharedLimiters.Rate(key)
+		return ok && got == rps
+	}, 30*time.Second, 5*time.Millisecond)
 }

@@ -53,9 +53,11 @@ func (r *cloudtrailReceiver) Start(ctx context.Context, host component.Host) err
 		return err
 	}
 	if err := r.buildStreams(ctx, store); err != nil {
+		r.runClosers()
 		return errors.Join(err, r.closeStorage(ctx))
 	}
 	if err := r.tb.RegisterReceiverAwscloudtrailCheckpointLagCallback(r.observeLag); err != nil {
+		r.runClosers()
 		return errors.Join(err, r.closeStorage(ctx))
 	}
 	r.status = newStatusTracker(host, r.set.Logger)
@@ -111,12 +113,13 @@ func (r *cloudtrailReceiver) buildStreams(ctx context.Context, store checkpoint.
 	for _, region := range regions {
 		awsCfg := awsBase.Copy()
 		awsCfg.Region = region
+		limiter, release := cloudtrail.SharedLimiters.Claim(limiterKey(r.cfg, region), r.cfg.RequestsPerSecond)
 		api, closeIdle := cloudtrail.NewSDKClient(awsCfg, cloudtrail.SDKOptions{
 			Endpoint: r.cfg.Endpoint,
-			Limiter:  cloudtrail.SharedLimiters.Get(limiterKey(r.cfg, region), r.cfg.RequestsPerSecond),
+			Limiter:  limiter,
 			Observe:  r.observeAttempt(region),
 		})
-		r.closers = append(r.closers, closeIdle)
+		r.closers = append(r.closers, closeIdle, release)
 		client := cloudtrail.NewClient(api)
 		for _, source := range r.cfg.EventSources {
 			set := base
@@ -138,12 +141,17 @@ func (r *cloudtrailReceiver) Shutdown(ctx context.Context) error {
 		r.wg.Wait()
 		r.set.Logger.Info("Stopped polling CloudTrail")
 	}
-	for _, closeIdle := range r.closers {
-		closeIdle()
-	}
-	r.closers = nil
+	r.runClosers()
 	r.tb.Shutdown()
 	return r.closeStorage(ctx)
+}
+
+// runClosers releases what the streams held: idle connections and limiter claims.
+func (r *cloudtrailReceiver) runClosers() {
+	for _, closeFn := range r.closers {
+		closeFn()
+	}
+	r.closers = nil
 }
 
 func (r *cloudtrailReceiver) closeStorage(ctx context.Context) error {
