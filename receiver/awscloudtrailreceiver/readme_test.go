@@ -31,3 +31,15 @@ func TestReadmeDocumentsConfigAndMapping(t *testing.T) {
 		assert.True(t, strings.Contains(readme, "`"+name+"`"), "attribute %s is not in the README", name)
 	}
 }
+
+// The README claims Insights events only once the receiver can request them (the insights
+// key), and says how several pipelines multiply duplicates.
+func TestReadmeSaysWhatIsTrue(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	readme := string(b)
+	if _, ok := reflect.TypeFor[Config]().FieldByName("Insights"); !ok {
+		assert.False(t, strings.Contains(readme, "Management and Insights events"), "no Insights stream is polled")
+	}
+	assert.True(t, strings.Contains(readme, "### Several pipelines"), "the fan-out's duplicates are documented")
+}
