@@ -22,6 +22,8 @@ const (
 
 // Settings describe one stream.
 type Settings struct {
+	// Account is the account ID the stream's credentials belong to (sts:GetCallerIdentity).
+	Account       string
 	Region        string
 	EventSource   string
 	MaxEventDelay time.Duration
@@ -73,8 +75,15 @@ func setInt(n *int, def int) {
 	}
 }
 
-// CheckpointKey names the stream's checkpoint in storage.
+// CheckpointKey names the stream's checkpoint in storage: the account ID, the region and
+// the event source, never the configuration that reaches them.
 func (s Settings) CheckpointKey() string {
+	return "awscloudtrail/v2/" + s.Account + "/" + s.Region + "/" + s.EventSource
+}
+
+// LegacyCheckpointKey is where releases before account-keyed checkpoints kept the
+// stream's checkpoint: without the account.
+func (s Settings) LegacyCheckpointKey() string {
 	return "awscloudtrail/v1/" + s.Region + "/" + s.EventSource
 }
 

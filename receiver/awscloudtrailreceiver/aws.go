@@ -67,10 +67,3 @@ func resolveRegions(ctx context.Context, c *Config) ([]string, error) {
 	}
 	return []string{cfg.Region}, nil
 }
-
-// limiterKey names the account-region whose quota a stream shares. The account is not
-// known before a request, so it is identified by what selects it: the credentials
-// settings and the endpoint.
-func limiterKey(c *Config, region string) string {
-	return fmt.Sprintf("%s|%s|%s|%s", c.Endpoint, c.Profile, c.RoleARN, region)
-}

@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/collector/extension/xextension/storage"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
+	"go.uber.org/zap"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/awsemu"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
@@ -107,8 +108,8 @@ func (h *harness) storageClient(id component.ID) storage.Client {
 }
 
 // limiterKey is the key of the limiter the receiver with cfg uses in region.
-func (h *harness) limiterKey(cfg *Config, region string) string {
-	return limiterKey(cfg, region)
+func (h *harness) limiterKey(region string) string {
+	return cloudtrail.LimiterKey(h.sts.account, region)
 }
 
 // waitLimiter waits until some receiver claims the limiter of key.
@@ -128,3 +129,5 @@ func (h *harness) waitRate(key string, rps float64) {
 		return ok && got == rps
 	}, 30*time.Second, 5*time.Millisecond)
 }
+
+func nopLogger() *zap.Logger { return zap.NewNop() }

@@ -19,7 +19,7 @@ func TestShutdownReleasesTheLimiterClaim(t *testing.T) {
 	h := newHarness(t, awsemu.Options{RequestsPerSecond: -1})
 	slowCfg, fastCfg := h.config(), h.config()
 	slowCfg.RequestsPerSecond, fastCfg.RequestsPerSecond = 0.5, 2
-	key := h.limiterKey(fastCfg, "us-east-1")
+	key := h.limiterKey("us-east-1")
 
 	fast := h.start(fastCfg, consumertest.NewNop(), make(ticks))
 	h.waitLimiter(key)

@@ -14,7 +14,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/checkpoint"
-	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
 	"github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver/internal/metadata"
 )
@@ -29,8 +28,9 @@ type cloudtrailReceiver struct {
 	now   func() time.Time
 	timer poll.Timer
 
-	streams []*poll.Stream
-	closers []func()
+	mu      sync.Mutex
+	streams []*poll.Stream // guarded by mu: regions add theirs once their account is known
+	regions []regionRun
 	storage storage.Client
 	status  *statusTracker
 	cancel  context.CancelFunc
@@ -45,32 +45,31 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*cloud
 	return &cloudtrailReceiver{cfg: cfg, set: set, next: next, tb: tb, now: time.Now}, nil
 }
 
-// Start builds the streams and starts polling in the background. It does no network I/O:
-// credentials are resolved and the checkpoint is read by the first poll.
+// Start prepares every region and starts polling in the background. It does no network
+// I/O: each region resolves its credentials and account, then its streams read their
+// checkpoints, on their own goroutines.
 func (r *cloudtrailReceiver) Start(ctx context.Context, host component.Host) error {
 	store, err := r.openStore(ctx, host)
 	if err != nil {
 		return err
 	}
-	if err := r.buildStreams(ctx, store); err != nil {
-		r.runClosers()
+	if err := r.buildRegions(ctx, store); err != nil {
 		return errors.Join(err, r.closeStorage(ctx))
 	}
 	if err := r.tb.RegisterReceiverAwscloudtrailCheckpointLagCallback(r.observeLag); err != nil {
-		r.runClosers()
 		return errors.Join(err, r.closeStorage(ctx))
 	}
 	r.status = newStatusTracker(host, r.set.Logger)
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
-	for _, s := range r.streams {
+	for _, rr := range r.regions {
 		r.wg.Add(1)
 		go func() {
 			defer r.wg.Done()
-			s.Run(runCtx, r.cfg.PollInterval, r.timer, func(err error) { r.status.report(s.String(), err) })
+			r.runRegion(runCtx, rr)
 		}()
 	}
-	r.set.Logger.Info("Started polling CloudTrail", zap.Int("streams", len(r.streams)),
+	r.set.Logger.Info("Started polling CloudTrail", zap.Int("regions", len(r.regions)),
 		zap.Strings("event_sources", r.cfg.EventSources), zap.Duration("poll_interval", r.cfg.PollInterval))
 	return nil
 }
@@ -95,7 +94,11 @@ func (r *cloudtrailReceiver) openStore(ctx context.Context, host component.Host)
 	return checkpoint.NewStorageStore(client), nil
 }
 
-func (r *cloudtrailReceiver) buildStreams(ctx context.Context, store checkpoint.Store) error {
+// buildRegions prepares every region's AWS config from local files and variables only: no
+// network I/O. Each region gets a config, and so a credentials cache, of its own: role_arn
+// and web identity credentials come from that region's STS, so one region's STS failing
+// blocks no other.
+func (r *cloudtrailReceiver) buildRegions(ctx context.Context, store checkpoint.Store) error {
 	base, err := r.streamSettings()
 	if err != nil {
 		return err
@@ -104,31 +107,13 @@ func (r *cloudtrailReceiver) buildStreams(ctx context.Context, store checkpoint.
 	if err != nil {
 		return err
 	}
-	// The AWS config is read once; every region gets a copy, so all regions share one
-	// credentials cache (one AssumeRole, not one per region).
-	awsBase, err := loadAWSConfig(ctx, r.cfg, regions[0])
-	if err != nil {
-		return err
-	}
+	r.regions = r.regions[:0]
 	for _, region := range regions {
-		awsCfg := awsBase.Copy()
-		awsCfg.Region = region
-		limiter, release := cloudtrail.SharedLimiters.Claim(limiterKey(r.cfg, region), r.cfg.RequestsPerSecond)
-		api, closeIdle := cloudtrail.NewSDKClient(awsCfg, cloudtrail.SDKOptions{
-			Endpoint: r.cfg.Endpoint,
-			Limiter:  limiter,
-			Observe:  r.observeAttempt(region),
-		})
-		r.closers = append(r.closers, closeIdle, release)
-		client := cloudtrail.NewClient(api)
-		for _, source := range r.cfg.EventSources {
-			set := base
-			set.Region, set.EventSource = region, source
-			r.streams = append(r.streams, poll.NewStream(set, poll.Deps{
-				Source: client, Next: r.next, Store: store, Logger: r.set.Logger,
-				Metrics: r.streamMetrics(region, source), Now: r.now,
-			}))
+		awsCfg, err := loadAWSConfig(ctx, r.cfg, region)
+		if err != nil {
+			return err
 		}
+		r.regions = append(r.regions, regionRun{region: region, aws: awsCfg, store: store, base: base})
 	}
 	return nil
 }
@@ -141,17 +126,8 @@ func (r *cloudtrailReceiver) Shutdown(ctx context.Context) error {
 		r.wg.Wait()
 		r.set.Logger.Info("Stopped polling CloudTrail")
 	}
-	r.runClosers()
 	r.tb.Shutdown()
 	return r.closeStorage(ctx)
-}
-
-// runClosers releases what the streams held: idle connections and limiter claims.
-func (r *cloudtrailReceiver) runClosers() {
-	for _, closeFn := range r.closers {
-		closeFn()
-	}
-	r.closers = nil
 }
 
 func (r *cloudtrailReceiver) closeStorage(ctx context.Context) error {

@@ -38,6 +38,7 @@ type harness struct {
 	url  string
 	tel  *componenttest.Telemetry
 	host *testHost
+	sts  *localSTS
 	// inFlight counts requests the server is answering.
 	inFlight atomic.Int32
 }
@@ -45,7 +46,7 @@ type harness struct {
 func newHarness(t *testing.T, opts awsemu.Options) *harness {
 	t.Helper()
 	srv := awsemu.New(opts)
-	h := &harness{t: t, srv: srv, host: newTestHost(), tel: componenttest.NewTelemetry()}
+	h := &harness{t: t, srv: srv, host: newTestHost(), tel: componenttest.NewTelemetry(), sts: newLocalSTS(t)}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.inFlight.Add(1)
 		defer h.inFlight.Add(-1)
@@ -241,7 +242,7 @@ func TestShutdownDuringPollIsPromptAndPersistsNothing(t *testing.T) {
 	}
 	assert.Zero(t, sink.LogRecordCount())
 	client := h.storageClient(storageID)
-	b, err := client.Get(context.Background(), "awscloudtrail/v1/us-east-1/"+defaultEventSource)
+	b, err := client.Get(context.Background(), checkpointKey(h.sts.account, "us-east-1", defaultEventSource))
 	require.NoError(t, err)
 	assert.Nil(t, b, "no checkpoint for a slice that was not consumed")
 }

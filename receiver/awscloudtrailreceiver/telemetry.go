@@ -59,7 +59,7 @@ func (m streamMetrics) Malformed(ctx context.Context, n int) {
 // observeLag reports now - head for every stream that has polled once.
 func (r *cloudtrailReceiver) observeLag(_ context.Context, o metric.Float64Observer) error {
 	now := r.now()
-	for _, s := range r.streams {
+	for _, s := range r.allStreams() {
 		head := s.Head()
 		if head.IsZero() {
 			continue

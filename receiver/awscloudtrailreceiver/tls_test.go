@@ -27,7 +27,7 @@ func newTLSHarness(t *testing.T) (*harness, *httptest.Server, *atomic.Int32) {
 	t.Helper()
 	t.Setenv("AWS_CA_BUNDLE", "")
 	srv := awsemu.New(awsemu.Options{RequestsPerSecond: -1})
-	h := &harness{t: t, srv: srv, host: newTestHost(), tel: componenttest.NewTelemetry()}
+	h := &harness{t: t, srv: srv, host: newTestHost(), tel: componenttest.NewTelemetry(), sts: newLocalSTS(t)}
 	ts, conns := awsemu.ServeTLS(srv.Handler())
 	t.Cleanup(ts.Close)
 	t.Cleanup(func() { _ = h.tel.Shutdown(context.Background()) })

@@ -1,0 +1,155 @@
+package awscloudtrailreceiver
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"go.uber.org/zap"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/checkpoint"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
+)
+
+var errNoAccount = errors.New("sts:GetCallerIdentity returned no account")
+
+// identityTimeout bounds one GetCallerIdentity call, retries included.
+const identityTimeout = time.Minute
+
+// regionRun is one region of a receiver: its own AWS config and so its own credentials
+// (role_arn and web identity are resolved through that region's STS), its account, and
+// the streams of every event source there.
+type regionRun struct {
+	region string
+	aws    aws.Config
+	store  checkpoint.Store
+	base   poll.Settings
+}
+
+// runRegion learns the account of the region's credentials, retrying with backoff while
+// they fail, then polls the region's streams until ctx ends. A region whose credentials
+// fail blocks no other.
+func (r *cloudtrailReceiver) runRegion(ctx context.Context, rr regionRun) {
+	account, ok := r.resolveAccount(ctx, rr)
+	if !ok {
+		return
+	}
+	limiter, release := cloudtrail.SharedLimiters.Claim(cloudtrail.LimiterKey(account, rr.region), r.cfg.RequestsPerSecond)
+	defer release()
+	api, closeIdle := cloudtrail.NewSDKClient(rr.aws, cloudtrail.SDKOptions{
+		Endpoint: r.cfg.Endpoint,
+		Limiter:  limiter,
+		Observe:  r.observeAttempt(rr.region),
+	})
+	defer closeIdle()
+	client := cloudtrail.NewClient(api)
+	sets := make([]poll.Settings, len(r.cfg.EventSources))
+	legacy := make(map[string]string, len(sets))
+	for i, source := range r.cfg.EventSources {
+		sets[i] = rr.base
+		sets[i].Account, sets[i].Region, sets[i].EventSource = account, rr.region, source
+		legacy[sets[i].CheckpointKey()] = sets[i].LegacyCheckpointKey()
+	}
+	store := r.migrating(rr.store, legacy)
+	streams := make([]*poll.Stream, len(sets))
+	for i, set := range sets {
+		streams[i] = poll.NewStream(set, poll.Deps{
+			Source: client, Next: r.next, Store: store, Logger: r.set.Logger,
+			Metrics: r.streamMetrics(rr.region, set.EventSource), Now: r.now,
+		})
+	}
+	r.addStreams(streams)
+	var wg sync.WaitGroup
+	for _, s := range streams {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.Run(ctx, r.cfg.PollInterval, r.timer, func(err error) { r.status.report(s.String(), err) })
+		}()
+	}
+	wg.Wait()
+}
+
+// resolveAccount asks STS, with the region's credentials, whose they are
+// (sts:GetCallerIdentity needs no IAM permission). While that fails the region is reported
+// as failing and asked again with backoff; false means ctx ended first.
+func (r *cloudtrailReceiver) resolveAccount(ctx context.Context, rr regionRun) (string, bool) {
+	client := sts.NewFromConfig(rr.aws)
+	name := "region " + rr.region + " credentials"
+	for failures := 0; ; {
+		callCtx, cancel := context.WithTimeout(ctx, identityTimeout)
+		out, err := client.GetCallerIdentity(callCtx, &sts.GetCallerIdentityInput{})
+		cancel()
+		if ctx.Err() != nil {
+			return "", false
+		}
+		if err == nil && aws.ToString(out.Account) == "" {
+			err = errNoAccount
+		}
+		if err == nil {
+			if failures > 0 {
+				r.status.report(name, nil)
+			}
+			r.set.Logger.Debug("Credentials resolved", zap.String("region", rr.region), zap.String("account", aws.ToString(out.Account)))
+			return aws.ToString(out.Account), true
+		}
+		failures++
+		r.status.report(name, err)
+		select {
+		case <-ctx.Done():
+			return "", false
+		case <-r.after(jitter(identityRetryDelay(r.cfg.PollInterval, failures))):
+		}
+	}
+}
+
+// identityRetryDelay is the wait after failures consecutive failed identity look-ups:
+// from one second, doubling, up to the poll interval.
+func identityRetryDelay(interval time.Duration, failures int) time.Duration {
+	return poll.RetryDelay(interval, failures, nil)
+}
+
+// jitter spreads d by +-20%, so regions that failed together do not retry together.
+func jitter(d time.Duration) time.Duration {
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// migrating reads a checkpoint written before checkpoints carried the account once, and
+// moves it under the stream's key.
+func (r *cloudtrailReceiver) migrating(store checkpoint.Store, legacy map[string]string) checkpoint.Store {
+	m := checkpoint.NewMigrating(store, legacy)
+	m.Migrated = func(from, to string, err error) {
+		r.set.Logger.Info("Checkpoint moved to its account-keyed name", zap.String("from", from), zap.String("to", to))
+		if err != nil {
+			r.set.Logger.Warn("The old checkpoint could not be removed; the new one wins", zap.String("key", from), zap.Error(err))
+		}
+	}
+	return m
+}
+
+// addStreams makes streams visible to the lag gauge.
+func (r *cloudtrailReceiver) addStreams(streams []*poll.Stream) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.streams = append(r.streams, streams...)
+}
+
+// allStreams returns the streams running now.
+func (r *cloudtrailReceiver) allStreams() []*poll.Stream {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]*poll.Stream(nil), r.streams...)
+}
+
+// after is the receiver's timer: the test seam, or time.After.
+func (r *cloudtrailReceiver) after(d time.Duration) <-chan time.Time {
+	if r.timer != nil {
+		return r.timer(d)
+	}
+	return time.After(d)
+}
