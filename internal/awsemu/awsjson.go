@@ -19,9 +19,10 @@ const (
 
 // operation is one awsJson1_1 operation, addressed by X-Amz-Target.
 type operation struct {
-	name   string // e.g. "LookupEvents"
-	quota  bool   // subject to the per account-region token bucket
-	handle func(c *call) (any, *apiError)
+	name    string // e.g. "LookupEvents"
+	service string // the IAM service prefix, e.g. "cloudtrail"
+	quota   bool   // subject to the per account-region token bucket
+	handle  func(c *call) (any, *apiError)
 }
 
 // call is one authenticated request to an operation.
@@ -68,7 +69,7 @@ func (s *Server) process(r *http.Request, rec *RequestRecord, target string) (an
 	if !ok {
 		return nil, badRequest("UnknownOperationException", "unknown operation %q", target)
 	}
-	rec.Operation = op.name
+	rec.Operation, rec.Service = op.name, op.service
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
 	if err != nil {
 		return nil, badRequest("SerializationException", "reading body: %v", err)

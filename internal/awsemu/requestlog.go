@@ -16,6 +16,7 @@ type RequestRecord struct {
 	Account     string
 	Region      string
 	Target      string // X-Amz-Target, or "" for fallback requests
+	Service     string // the IAM service prefix: "cloudtrail", "sts", "lookoutmetrics"; "" for Options.Fallback
 	Operation   string // e.g. "LookupEvents", "ListAnomalyDetectors"; "METHOD /path" when unknown or for Options.Fallback
 	Status      int    // HTTP status
 	ErrorCode   string // "" on success, else e.g. "ThrottlingException"

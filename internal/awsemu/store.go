@@ -1,10 +1,10 @@
 // Package awsemu is a local emulator of the AWS APIs this project talks to: CloudTrail
-// LookupEvents and the Amazon Lookout for Metrics API. It serves tests, benchmarks and
-// `make run`; it is not a security boundary.
+// LookupEvents, STS and the Amazon Lookout for Metrics API. It serves tests, benchmarks
+// and `make run`; it is not a security boundary.
 //
 // Requests are routed on the X-Amz-Target header (awsJson1_1 operations such as
-// CloudTrail_20131101.LookupEvents); requests without that header go to the Lookout
-// for Metrics API (restJson1, POST /<Operation> and /tags/{resourceArn}, all 30
+// CloudTrail_20131101.LookupEvents); form-encoded POSTs go to STS (awsQuery, see
+// sts.go); other requests without that header go to the Lookout for Metrics API (restJson1, POST /<Operation> and /tags/{resourceArn}, all 30
 // operations, state per account and region), or to Options.Fallback when set. Paths
 // under AdminPrefix (/_awsemu/) are the emulator's own admin API.
 //
