@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 
@@ -61,6 +62,7 @@ func TestLoadConfigFull(t *testing.T) {
 		ExternalID:        "ext-1",
 		Storage:           &storageID,
 		Redact:            RedactConfig{Fields: []string{"userIdentity.accessKeyId", "sourceIPAddress"}, Action: "hash", HashKey: "s3cr3t"},
+		Organization:      configoptional.Default(OrganizationConfig{RefreshInterval: DefaultOrganizationRefresh}),
 	}
 	assert.Equal(t, want, cfg)
 }
