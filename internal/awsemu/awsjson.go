@@ -41,7 +41,7 @@ type apiError struct {
 	Status  int
 	Code    string
 	Message string
-	Extra   map[string]any // restJson1 only: further error members (ResourceId, Fields...)
+	Extra   map[string]any // further error members (ResourceId, Fields, Reason...)
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -108,10 +108,11 @@ func (s *Server) fail(w http.ResponseWriter, rec *RequestRecord, e *apiError) {
 }
 
 func writeAPIError(w http.ResponseWriter, e *apiError) {
-	body, _ := json.Marshal(struct {
-		Type    string `json:"__type"`
-		Message string `json:"message"`
-	}{e.Code, e.Message})
+	doc := map[string]any{"__type": e.Code, "message": e.Message}
+	for k, v := range e.Extra {
+		doc[k] = v
+	}
+	body, _ := json.Marshal(doc)
 	w.Header().Set("Content-Type", jsonContentType)
 	w.Header().Set("X-Amzn-ErrorType", e.Code)
 	w.WriteHeader(e.Status)

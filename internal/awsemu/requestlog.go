@@ -65,6 +65,9 @@ func operationName(r *http.Request, target string) string {
 }
 
 func (s *Server) accountFor(akid string) string {
+	if ss, ok := s.sessions.get(akid); ok {
+		return ss.account
+	}
 	if acct, ok := s.opts.Accounts[akid]; ok {
 		return acct
 	}

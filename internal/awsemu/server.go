@@ -8,6 +8,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -54,6 +55,12 @@ type Options struct {
 	// API (restJson1) for the rest, which answers other paths with an AWS-shaped 404
 	// UnknownOperationException. Setting Fallback replaces both.
 	Fallback http.Handler
+	// Roles are the IAM roles sts:AssumeRole can assume (see Role, ReaderRoles).
+	Roles []Role
+	// Organization, when not nil, makes Options.DefaultAccount the management account
+	// of an organization with these members (it is added itself when missing); see
+	// SetOrganization. nil: no organization.
+	Organization []OrgAccount
 	// STSDisabledRegions are the regions whose STS answers every request with 403
 	// RegionDisabledException, as for an opt-in region that is not enabled.
 	STSDisabledRegions []string
@@ -84,6 +91,8 @@ type Server struct {
 	lm         *lmState
 	deniedKeys map[string]struct{}
 	admin      *adminState
+	org        *orgState
+	sessions   sessions
 
 	mu   sync.Mutex
 	http *http.Server
@@ -100,13 +109,16 @@ func New(opts Options) *Server {
 		log:    &requestLog{},
 		lm:     newLMState(),
 		admin:  newAdminState(),
+		org:    newOrgState(opts.DefaultAccount),
 	}
+	s.org.set(opts.Organization, opts.Clock())
 	s.deniedKeys = make(map[string]struct{}, len(opts.DeniedAccessKeys))
 	for _, k := range opts.DeniedAccessKeys {
 		s.deniedKeys[k] = struct{}{}
 	}
 	s.targets = map[string]operation{}
 	s.registerCloudTrail()
+	s.registerOrganizations()
 	return s
 }
 
@@ -124,6 +136,7 @@ func withDefaults(o Options) Options {
 		o.MinLatency = DefaultMinLatency
 	}
 	o.Accounts = maps.Clone(o.Accounts)
+	o.Roles = slices.Clone(o.Roles)
 	o.Principals = maps.Clone(o.Principals)
 	principalDefaults(&o)
 	if o.DeliveryDelay == nil {

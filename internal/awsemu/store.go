@@ -1,5 +1,6 @@
 // Package awsemu is a local emulator of the AWS APIs this project talks to: CloudTrail
-// LookupEvents, STS and the Amazon Lookout for Metrics API. It serves tests, benchmarks
+// LookupEvents, STS (GetCallerIdentity, AssumeRole), Organizations (ListAccounts) and
+// the Amazon Lookout for Metrics API. It serves tests, benchmarks
 // and `make run`; it is not a security boundary.
 //
 // Requests are routed on the X-Amz-Target header (awsJson1_1 operations such as
@@ -10,9 +11,10 @@
 //
 // Authentication: Signature Version 4 headers are accepted WITHOUT checking the
 // secret. The Authorization header is parsed for its Credential scope
-// (Credential=AKID/DATE/REGION/SERVICE/aws4_request): the account is
-// Options.Accounts[AKID], or Options.DefaultAccount for unknown keys, and the region is
-// REGION. The signature itself is never verified, so any secret key works.
+// (Credential=AKID/DATE/REGION/SERVICE/aws4_request): the account is the role's
+// account for keys that AssumeRole issued, else Options.Accounts[AKID], else
+// Options.DefaultAccount, and the region is REGION. Each account-region has its own
+// CloudTrail history and its own LookupEvents quota. The signature itself is never verified, so any secret key works.
 //
 // CloudTrail: every authenticated Lookout for Metrics call, successful or not, is
 // recorded as a CloudTrail event (eventVersion 1.08, requestID equal to the

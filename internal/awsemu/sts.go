@@ -18,6 +18,11 @@ import (
 // emulated API uses that protocol. With Options.Fallback set, such requests go to the
 // fallback instead, as before STS was emulated.
 //
+// Actions: GetCallerIdentity and AssumeRole (Options.Roles, with the external ID and
+// trust checks and the errors of AWS: AccessDenied for a missing, untrusted or
+// wrong-external-ID role alike, ValidationError for malformed parameters). The
+// Expiration of issued keys is reported but not enforced, so a test clock may jump.
+//
 // Which account an access key belongs to: the keys AssumeRole issued belong to the
 // role's account; other keys to Options.Accounts[key], else to
 // Options.DefaultAccount (DefaultAccountID, 123456789012, unless set). So the
@@ -98,6 +103,8 @@ func (s *Server) processSTS(r *http.Request, rec *RequestRecord) (any, *apiError
 	switch action {
 	case "GetCallerIdentity":
 		return s.getCallerIdentity(c), nil
+	case "AssumeRole":
+		return s.assumeRole(c)
 	}
 	if action == "" {
 		return nil, badRequest("MissingAction", "Missing Action")
