@@ -88,7 +88,7 @@ func (s *Server) serveLookoutMetrics(w http.ResponseWriter, r *http.Request, req
 	op, c, aerr := routeLM(r)
 	var out any
 	if aerr == nil {
-		rec.Operation = op.name
+		rec.Operation, rec.Service = op.name, "lookoutmetrics"
 		out, aerr = s.processLM(r, rec, op, c)
 		s.recordCall(lmTrail{rec: rec, op: op, call: c, out: out, err: aerr,
 			remote: r.RemoteAddr, agent: r.UserAgent()})

@@ -8,6 +8,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -50,10 +51,19 @@ type Options struct {
 	// an instant local server races with aws-sdk-go-v2's request-body handling.
 	MinLatency time.Duration
 	// Fallback serves requests without an X-Amz-Target header, or not POSTed.
-	// Default: the Lookout for Metrics API (restJson1), which answers other paths
-	// with an AWS-shaped 404 UnknownOperationException. Setting Fallback replaces
-	// the Lookout for Metrics API.
+	// Default: STS for form-encoded POSTs (see sts.go) and the Lookout for Metrics
+	// API (restJson1) for the rest, which answers other paths with an AWS-shaped 404
+	// UnknownOperationException. Setting Fallback replaces both.
 	Fallback http.Handler
+	// Roles are the IAM roles sts:AssumeRole can assume (see Role, ReaderRoles).
+	Roles []Role
+	// Organization, when not nil, makes Options.DefaultAccount the management account
+	// of an organization with these members (it is added itself when missing); see
+	// SetOrganization. nil: no organization.
+	Organization []OrgAccount
+	// STSDisabledRegions are the regions whose STS answers every request with 403
+	// RegionDisabledException, as for an opt-in region that is not enabled.
+	STSDisabledRegions []string
 
 	// Principals maps access key IDs to the callers recorded in the CloudTrail
 	// events of Lookout for Metrics calls. nil means DefaultPrincipals(); keys not
@@ -81,6 +91,8 @@ type Server struct {
 	lm         *lmState
 	deniedKeys map[string]struct{}
 	admin      *adminState
+	org        *orgState
+	sessions   sessions
 
 	mu   sync.Mutex
 	http *http.Server
@@ -97,13 +109,16 @@ func New(opts Options) *Server {
 		log:    &requestLog{},
 		lm:     newLMState(),
 		admin:  newAdminState(),
+		org:    newOrgState(opts.DefaultAccount),
 	}
+	s.org.set(opts.Organization, opts.Clock())
 	s.deniedKeys = make(map[string]struct{}, len(opts.DeniedAccessKeys))
 	for _, k := range opts.DeniedAccessKeys {
 		s.deniedKeys[k] = struct{}{}
 	}
 	s.targets = map[string]operation{}
 	s.registerCloudTrail()
+	s.registerOrganizations()
 	return s
 }
 
@@ -121,6 +136,7 @@ func withDefaults(o Options) Options {
 		o.MinLatency = DefaultMinLatency
 	}
 	o.Accounts = maps.Clone(o.Accounts)
+	o.Roles = slices.Clone(o.Roles)
 	o.Principals = maps.Clone(o.Principals)
 	principalDefaults(&o)
 	if o.DeliveryDelay == nil {
@@ -142,8 +158,8 @@ func (s *Server) Store() *Store { return s.store }
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 // serveHTTP routes: /_awsemu/ to the admin API, requests with X-Amz-Target to the
-// awsJson1_1 operations, anything else to the fallback handler (by default the
-// Lookout for Metrics API).
+// awsJson1_1 operations, anything else to the fallback handler (by default STS for
+// form-encoded POSTs, the Lookout for Metrics API for the rest).
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
 		s.serveAdmin(w, r)
@@ -153,6 +169,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amzn-RequestId", reqID)
 	target := r.Header.Get("X-Amz-Target")
 	if (target == "" || r.Method != http.MethodPost) && s.opts.Fallback == nil {
+		if isQueryRequest(r) {
+			s.serveSTS(w, r, reqID)
+			return
+		}
 		s.serveLookoutMetrics(w, r, reqID)
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
@@ -66,6 +67,7 @@ func TestLoadConfigFull(t *testing.T) {
 		ExternalID:        "ext-1",
 		Storage:           &storageID,
 		Redact:            RedactConfig{Fields: []string{"userIdentity.accessKeyId", "sourceIPAddress"}, Action: "hash", HashKey: "s3cr3t"},
+		Organization:      configoptional.Default(OrganizationConfig{RefreshInterval: DefaultOrganizationRefresh}),
 	}
 	assert.Equal(t, want, cfg)
 }
