@@ -34,7 +34,7 @@ type slice struct {
 // (split, b] completely (those at exactly split may be cut), and [a, split] is left to
 // read. split is zero when the whole slice was read.
 func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (events []cloudtrail.Event, split time.Time, err error) {
-	q := cloudtrail.Query{EventSource: s.set.EventSource, Start: a, End: b}
+	q := cloudtrail.Query{EventSource: s.set.EventSource, Category: s.set.Category, Start: a, End: b}
 	token, restarts := "", 0
 	for {
 		page, err := s.deps.Source.Lookup(ctx, q, token)
@@ -126,7 +126,7 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 		if _, ok := handled[e.ID]; ok {
 			continue // the same event on two pages of one slice
 		}
-		if !s.set.wants(e.Name, e.ReadOnly) {
+		if !s.set.wants(e) {
 			continue
 		}
 		handled[e.ID] = e.Time

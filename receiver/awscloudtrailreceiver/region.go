@@ -48,19 +48,19 @@ func (r *cloudtrailReceiver) runRegion(ctx context.Context, rr regionRun) {
 	})
 	defer closeIdle()
 	client := cloudtrail.NewClient(api)
-	sets := make([]poll.Settings, len(r.cfg.EventSources))
+	sets := r.streamSets(rr.base, account, rr.region)
 	legacy := make(map[string]string, len(sets))
-	for i, source := range r.cfg.EventSources {
-		sets[i] = rr.base
-		sets[i].Account, sets[i].Region, sets[i].EventSource = account, rr.region, source
-		legacy[sets[i].CheckpointKey()] = sets[i].LegacyCheckpointKey()
+	for _, set := range sets {
+		if set.Category == "" && set.EventSource != cloudtrail.AllSources {
+			legacy[set.CheckpointKey()] = set.LegacyCheckpointKey()
+		}
 	}
 	store := r.migrating(rr.store, legacy)
 	streams := make([]*poll.Stream, len(sets))
 	for i, set := range sets {
 		streams[i] = poll.NewStream(set, poll.Deps{
 			Source: client, Next: r.next, Store: store, Logger: r.set.Logger,
-			Metrics: r.streamMetrics(rr.region, set.EventSource), Now: r.now,
+			Metrics: r.streamMetrics(rr.region, set.Name()), Now: r.now,
 		})
 	}
 	r.addStreams(streams)

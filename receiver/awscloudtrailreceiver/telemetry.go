@@ -66,7 +66,7 @@ func (r *cloudtrailReceiver) observeLag(_ context.Context, o metric.Float64Obser
 		}
 		set := s.Settings()
 		o.Observe(now.Sub(head).Seconds(), metric.WithAttributes(
-			attribute.String("region", set.Region), attribute.String("event_source", set.EventSource)))
+			attribute.String("region", set.Region), attribute.String("event_source", set.Name())))
 	}
 	return nil
 }
