@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
@@ -35,6 +36,8 @@ type cloudtrailReceiver struct {
 	status  *statusTracker
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
+	// stopping is set by Shutdown: account-regions that stop then keep their last status.
+	stopping atomic.Bool
 }
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*cloudtrailReceiver, error) {
@@ -62,14 +65,17 @@ func (r *cloudtrailReceiver) Start(ctx context.Context, host component.Host) err
 	r.status = newStatusTracker(host, r.set.Logger)
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
-	for _, rr := range r.regions {
+	for _, t := range r.staticTargets() {
+		r.startTarget(runCtx, &r.wg, t)
+	}
+	if org := r.cfg.Organization.Get(); org != nil {
 		r.wg.Add(1)
 		go func() {
 			defer r.wg.Done()
-			r.runRegion(runCtx, rr)
+			r.runOrganization(runCtx, org)
 		}()
 	}
-	r.set.Logger.Info("Started polling CloudTrail", zap.Int("regions", len(r.regions)),
+	r.set.Logger.Info("Started polling CloudTrail", zap.Int("regions", len(r.regions)), zap.Int("accounts", len(r.cfg.Accounts)),
 		zap.Strings("event_sources", r.cfg.EventSources), zap.Duration("poll_interval", r.cfg.PollInterval))
 	return nil
 }
@@ -121,6 +127,7 @@ func (r *cloudtrailReceiver) buildRegions(ctx context.Context, store checkpoint.
 // Shutdown stops polling and waits for the streams. It is safe without Start and twice.
 func (r *cloudtrailReceiver) Shutdown(ctx context.Context) error {
 	if r.cancel != nil {
+		r.stopping.Store(true)
 		r.cancel()
 		r.cancel = nil
 		r.wg.Wait()

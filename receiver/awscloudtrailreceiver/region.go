@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -26,6 +27,7 @@ const identityTimeout = time.Minute
 // the streams of every event source there.
 type regionRun struct {
 	region string
+	target target
 	aws    aws.Config
 	store  checkpoint.Store
 	base   poll.Settings
@@ -37,6 +39,7 @@ type regionRun struct {
 func (r *cloudtrailReceiver) runRegion(ctx context.Context, rr regionRun) {
 	account, ok := r.resolveAccount(ctx, rr)
 	if !ok {
+		r.forget(identityName(rr))
 		return
 	}
 	limiter, release := cloudtrail.SharedLimiters.Claim(cloudtrail.LimiterKey(account, rr.region), r.cfg.RequestsPerSecond)
@@ -51,7 +54,8 @@ func (r *cloudtrailReceiver) runRegion(ctx context.Context, rr regionRun) {
 	sets := r.streamSets(rr.base, account, rr.region)
 	legacy := make(map[string]string, len(sets))
 	for _, set := range sets {
-		if set.Category == "" && set.EventSource != cloudtrail.AllSources {
+		// Checkpoints keyed without the account were the base identity's.
+		if rr.target.roleARN == "" && set.Category == "" && set.EventSource != cloudtrail.AllSources {
 			legacy[set.CheckpointKey()] = set.LegacyCheckpointKey()
 		}
 	}
@@ -64,6 +68,14 @@ func (r *cloudtrailReceiver) runRegion(ctx context.Context, rr regionRun) {
 		})
 	}
 	r.addStreams(streams)
+	defer func() {
+		r.removeStreams(streams)
+		names := []string{identityName(rr)}
+		for _, s := range streams {
+			names = append(names, s.String())
+		}
+		r.forget(names...)
+	}()
 	var wg sync.WaitGroup
 	for _, s := range streams {
 		wg.Add(1)
@@ -79,14 +91,43 @@ func (r *cloudtrailReceiver) runRegion(ctx context.Context, rr regionRun) {
 // (sts:GetCallerIdentity needs no IAM permission). While that fails the region is reported
 // as failing and asked again with backoff; false means ctx ended first.
 func (r *cloudtrailReceiver) resolveAccount(ctx context.Context, rr regionRun) (string, bool) {
-	client := sts.NewFromConfig(rr.aws)
+	id, ok := r.identify(ctx, rr, identityName(rr))
+	if !ok {
+		return "", false
+	}
+	r.set.Logger.Debug("Credentials resolved", zap.String("region", rr.region),
+		zap.String("account", aws.ToString(id.Account)), zap.String("role_arn", rr.target.roleARN))
+	return aws.ToString(id.Account), true
+}
+
+// forget drops the status of an account-region that stopped because its account is no
+// longer discovered; at Shutdown the last status stands.
+func (r *cloudtrailReceiver) forget(names ...string) {
+	if !r.stopping.Load() {
+		r.status.forget(names...)
+	}
+}
+
+// identityName names an account-region's credentials in status and logs.
+func identityName(rr regionRun) string {
 	name := "region " + rr.region + " credentials"
+	if rr.target.roleARN != "" {
+		name = "account " + rr.target.label() + " " + name
+	}
+	return name
+}
+
+// identify calls sts:GetCallerIdentity with rr's credentials until it answers with an
+// account, reporting failures under name and retrying them with backoff; false means
+// ctx ended first.
+func (r *cloudtrailReceiver) identify(ctx context.Context, rr regionRun, name string) (*sts.GetCallerIdentityOutput, bool) {
+	client := sts.NewFromConfig(rr.aws)
 	for failures := 0; ; {
 		callCtx, cancel := context.WithTimeout(ctx, identityTimeout)
 		out, err := client.GetCallerIdentity(callCtx, &sts.GetCallerIdentityInput{})
 		cancel()
 		if ctx.Err() != nil {
-			return "", false
+			return nil, false
 		}
 		if err == nil && aws.ToString(out.Account) == "" {
 			err = errNoAccount
@@ -95,14 +136,13 @@ func (r *cloudtrailReceiver) resolveAccount(ctx context.Context, rr regionRun) (
 			if failures > 0 {
 				r.status.report(name, nil)
 			}
-			r.set.Logger.Debug("Credentials resolved", zap.String("region", rr.region), zap.String("account", aws.ToString(out.Account)))
-			return aws.ToString(out.Account), true
+			return out, true
 		}
 		failures++
 		r.status.report(name, err)
 		select {
 		case <-ctx.Done():
-			return "", false
+			return nil, false
 		case <-r.after(jitter(identityRetryDelay(r.cfg.PollInterval, failures))):
 		}
 	}
@@ -137,6 +177,13 @@ func (r *cloudtrailReceiver) addStreams(streams []*poll.Stream) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.streams = append(r.streams, streams...)
+}
+
+// removeStreams takes the streams of an account-region that stopped off the lag gauge.
+func (r *cloudtrailReceiver) removeStreams(streams []*poll.Stream) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.streams = slices.DeleteFunc(r.streams, func(s *poll.Stream) bool { return slices.Contains(streams, s) })
 }
 
 // allStreams returns the streams running now.

@@ -108,6 +108,20 @@ func (t *statusTracker) report(stream string, err error) {
 	t.publish(err)
 }
 
+// forget drops what is known of names (the streams and credentials of an account-region
+// that stopped polling), so a removed account's failure no longer holds the status.
+func (t *statusTracker) forget(names ...string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	failing := len(t.errs) > 0
+	for _, n := range names {
+		delete(t.errs, n)
+	}
+	if failing && len(t.errs) == 0 {
+		t.publish(nil)
+	}
+}
+
 // publish reports a status when the component's health changes: from healthy to failing,
 // from one kind of failure to another, or back to healthy.
 func (t *statusTracker) publish(last error) {
