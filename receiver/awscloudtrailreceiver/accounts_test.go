@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/awsemu"
 )
@@ -59,6 +60,17 @@ func TestAccountsArePolledApart(t *testing.T) {
 	r := h.startLogged(cfg, sink, w, logs.logger())
 	require.Eventually(t, func() bool { return sink.sink.LogRecordCount() == len(a)+len(b) }, 30*time.Second, 5*time.Millisecond)
 	require.Eventually(t, func() bool { return h.host.lastStatus() == componentstatus.StatusRecoverableError }, 30*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool {
+		return assert.ObjectsAreEqual(map[string]int64{"polling": 2, "backing_off": 0, "failed": 1}, h.streamStates())
+	}, 30*time.Second, 5*time.Millisecond, "A and B polling, C failed")
+	lag, err := h.tel.GetMetric("otelcol_receiver_awscloudtrail_checkpoint_lag")
+	require.NoError(t, err)
+	var accounts []string
+	for _, p := range lag.Data.(metricdata.Gauge[float64]).DataPoints {
+		a, _ := p.Attributes.Value("account")
+		accounts = append(accounts, a.AsString())
+	}
+	assert.ElementsMatch(t, []string{acctA, acctB}, accounts, "per-stream telemetry names the account")
 	require.NoError(t, r.Shutdown(context.Background()))
 	assert.ElementsMatch(t, append(idsOf(a), idsOf(b)...), eventIDs(&sink.sink))
 	assert.Contains(t, logs.String(), `"stream":"account `+acctC+` region us-east-1 credentials"`)

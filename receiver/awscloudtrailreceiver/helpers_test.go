@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/extension/xextension/storage"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
 	"go.uber.org/zap"
 
@@ -24,16 +25,18 @@ var errRefused = errors.New("pipeline refused the batch")
 
 var metricdataOpts = []metricdatatest.Option{metricdatatest.IgnoreTimestamp(), metricdatatest.IgnoreExemplars()}
 
-func streamAttrs(region, source string) attribute.Set {
-	return attribute.NewSet(attribute.String("region", region), attribute.String("event_source", source))
+func streamAttrs(account, region, source string) attribute.Set {
+	return attribute.NewSet(attribute.String("account", account), attribute.String("region", region),
+		attribute.String("event_source", source))
 }
 
-func outcomeAttrs(region, outcome string) attribute.Set {
-	return attribute.NewSet(attribute.String("region", region), attribute.String("outcome", outcome))
+func outcomeAttrs(account, region, outcome string) attribute.Set {
+	return attribute.NewSet(attribute.String("account", account), attribute.String("region", region),
+		attribute.String("outcome", outcome))
 }
 
-func regionAttrs(region string) attribute.Set {
-	return attribute.NewSet(attribute.String("region", region))
+func regionAttrs(account, region string) attribute.Set {
+	return attribute.NewSet(attribute.String("account", account), attribute.String("region", region))
 }
 
 // lookups returns the LookupEvents requests the emulator answered.
@@ -131,3 +134,17 @@ func (h *harness) waitRate(key string, rps float64) {
 }
 
 func nopLogger() *zap.Logger { return zap.NewNop() }
+
+// streamStates returns the streams gauge: streams by state.
+func (h *harness) streamStates() map[string]int64 {
+	m, err := h.tel.GetMetric("otelcol_receiver_awscloudtrail_streams")
+	if err != nil {
+		return nil
+	}
+	out := map[string]int64{}
+	for _, p := range m.Data.(metricdata.Gauge[int64]).DataPoints {
+		state, _ := p.Attributes.Value("state")
+		out[state.AsString()] = p.Value
+	}
+	return out
+}

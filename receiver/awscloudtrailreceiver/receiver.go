@@ -32,10 +32,12 @@ type cloudtrailReceiver struct {
 	mu      sync.Mutex
 	streams []*poll.Stream // guarded by mu: regions add theirs once their account is known
 	regions []regionRun
-	storage storage.Client
-	status  *statusTracker
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
+	// baseSettings are what every stream shares, before its account, region and source.
+	baseSettings poll.Settings
+	storage      storage.Client
+	status       *statusTracker
+	cancel       context.CancelFunc
+	wg           sync.WaitGroup
 	// stopping is set by Shutdown: account-regions that stop then keep their last status.
 	stopping atomic.Bool
 }
@@ -59,10 +61,11 @@ func (r *cloudtrailReceiver) Start(ctx context.Context, host component.Host) err
 	if err := r.buildRegions(ctx, store); err != nil {
 		return errors.Join(err, r.closeStorage(ctx))
 	}
-	if err := r.tb.RegisterReceiverAwscloudtrailCheckpointLagCallback(r.observeLag); err != nil {
+	r.status = newStatusTracker(host, r.set.Logger)
+	if err := errors.Join(r.tb.RegisterReceiverAwscloudtrailCheckpointLagCallback(r.observeLag),
+		r.tb.RegisterReceiverAwscloudtrailStreamsCallback(r.observeStreams)); err != nil {
 		return errors.Join(err, r.closeStorage(ctx))
 	}
-	r.status = newStatusTracker(host, r.set.Logger)
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	for _, t := range r.staticTargets() {
@@ -109,6 +112,7 @@ func (r *cloudtrailReceiver) buildRegions(ctx context.Context, store checkpoint.
 	if err != nil {
 		return err
 	}
+	r.baseSettings = base
 	regions, err := resolveRegions(ctx, r.cfg)
 	if err != nil {
 		return err

@@ -131,17 +131,17 @@ func TestReceiverDeliversEveryEventOnce(t *testing.T) {
 		points = lag.Data.(metricdata.Gauge[float64]).DataPoints
 		return len(points) == 1 && points[0].Value < time.Hour.Seconds()
 	}, 30*time.Second, 10*time.Millisecond, "the head is the time of the last poll, not start_at")
-	assert.Equal(t, streamAttrs("us-east-1", defaultEventSource), points[0].Attributes)
+	assert.Equal(t, streamAttrs(h.sts.account, "us-east-1", defaultEventSource), points[0].Attributes)
 	assert.GreaterOrEqual(t, points[0].Value, 0.0)
 	require.NoError(t, r.Shutdown(context.Background()))
 
 	assert.ElementsMatch(t, idsOf(evs), eventIDs(sink))
 	metadatatest.AssertEqualReceiverAwscloudtrailEventsEmitted(t, h.tel, []metricdata.DataPoint[int64]{{
-		Attributes: streamAttrs("us-east-1", defaultEventSource), Value: 120,
+		Attributes: streamAttrs(h.sts.account, "us-east-1", defaultEventSource), Value: 120,
 	}}, metricdataOpts...)
 	requests := lookups(h.srv)
 	metadatatest.AssertEqualReceiverAwscloudtrailAPIRequests(t, h.tel, []metricdata.DataPoint[int64]{{
-		Attributes: outcomeAttrs("us-east-1", "success"), Value: int64(len(requests)),
+		Attributes: outcomeAttrs(h.sts.account, "us-east-1", "success"), Value: int64(len(requests)),
 	}}, metricdataOpts...)
 }
 
@@ -215,7 +215,7 @@ func TestThrottlingIsRetriedNotDropped(t *testing.T) {
 	throttled := h.srv.Stats().Throttled
 	require.Positive(t, throttled)
 	metadatatest.AssertEqualReceiverAwscloudtrailThrottledRequests(t, h.tel, []metricdata.DataPoint[int64]{{
-		Attributes: regionAttrs("us-east-1"), Value: int64(throttled),
+		Attributes: regionAttrs(h.sts.account, "us-east-1"), Value: int64(throttled),
 	}}, metricdataOpts...)
 }
 

@@ -47,7 +47,7 @@ func (r *cloudtrailReceiver) runRegion(ctx context.Context, rr regionRun) {
 	api, closeIdle := cloudtrail.NewSDKClient(rr.aws, cloudtrail.SDKOptions{
 		Endpoint: r.cfg.Endpoint,
 		Limiter:  limiter,
-		Observe:  r.observeAttempt(rr.region),
+		Observe:  r.observeAttempt(account, rr.region),
 	})
 	defer closeIdle()
 	client := cloudtrail.NewClient(api)
@@ -64,7 +64,7 @@ func (r *cloudtrailReceiver) runRegion(ctx context.Context, rr regionRun) {
 	for i, set := range sets {
 		streams[i] = poll.NewStream(set, poll.Deps{
 			Source: client, Next: r.next, Store: store, Logger: r.set.Logger,
-			Metrics: r.streamMetrics(rr.region, set.Name()), Now: r.now,
+			Metrics: r.streamMetrics(account, rr.region, set.Name()), Now: r.now,
 		})
 	}
 	r.addStreams(streams)

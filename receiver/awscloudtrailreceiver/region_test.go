@@ -62,11 +62,13 @@ func TestOneRegionsSTSBlocksNoOther(t *testing.T) {
 			assert.Equal(t, 1, strings.Count(logs.String(), `"stream":"region eu-west-1 credentials"`+`,"kind"`),
 				"a lasting failure is logged at warn once:\n%s", logs.String())
 			assert.Less(t, w.last(), cfg.PollInterval, "retried with backoff")
+			assert.Equal(t, map[string]int64{"polling": 1, "backing_off": 0, "failed": 1}, h.streamStates())
 
 			h.sts.setRefused("eu-west-1", false)
 			tickUntil(t, w, func() bool { return sink.sink.LogRecordCount() == len(healthy)+len(refused) })
 			assert.ElementsMatch(t, append(idsOf(healthy), idsOf(refused)...), eventIDs(&sink.sink))
 			tickUntil(t, w, func() bool { return h.host.lastStatus() == componentstatus.StatusOK })
+			assert.Equal(t, map[string]int64{"polling": 2, "backing_off": 0, "failed": 0}, h.streamStates())
 			assert.Contains(t, logs.String(), "recovered")
 		})
 	}

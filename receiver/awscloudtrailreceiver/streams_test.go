@@ -42,7 +42,7 @@ func TestAllSourcesExclusionsAndInsights(t *testing.T) {
 	require.NoError(t, r.Shutdown(context.Background()))
 
 	assert.ElementsMatch(t, append(idsOf(wanted), insight.EventID), eventIDs(sink), "no kms event, the insight once")
-	assert.ElementsMatch(t, []any{streamAttrs("us-east-1", "*"), streamAttrs("us-east-1", "insight/*")},
+	assert.ElementsMatch(t, []any{streamAttrs(h.sts.account, "us-east-1", "*"), streamAttrs(h.sts.account, "us-east-1", "insight/*")},
 		[]any{lag[0].Attributes, lag[1].Attributes}, "two streams: all sources, and Insights")
 	for _, ld := range sink.AllLogs() {
 		lrs := ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()

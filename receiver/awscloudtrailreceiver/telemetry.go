@@ -15,15 +15,15 @@ import (
 	"github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver/internal/metadata"
 )
 
-// observeAttempt counts every LookupEvents HTTP attempt of a region by outcome.
-func (r *cloudtrailReceiver) observeAttempt(region string) cloudtrail.AttemptObserver {
-	regionAttr := attribute.String("region", region)
+// observeAttempt counts every LookupEvents HTTP attempt of an account-region by outcome.
+func (r *cloudtrailReceiver) observeAttempt(account, region string) cloudtrail.AttemptObserver {
+	accountAttr, regionAttr := attribute.String("account", account), attribute.String("region", region)
 	return func(ctx context.Context, err error) {
 		outcome := cloudtrail.Outcome(err)
 		r.tb.ReceiverAwscloudtrailAPIRequests.Add(ctx, 1,
-			metric.WithAttributes(regionAttr, attribute.String("outcome", outcome)))
+			metric.WithAttributes(accountAttr, regionAttr, attribute.String("outcome", outcome)))
 		if outcome == "throttled" {
-			r.tb.ReceiverAwscloudtrailThrottledRequests.Add(ctx, 1, metric.WithAttributes(regionAttr))
+			r.tb.ReceiverAwscloudtrailThrottledRequests.Add(ctx, 1, metric.WithAttributes(accountAttr, regionAttr))
 		}
 	}
 }
@@ -33,9 +33,9 @@ type streamMetrics struct {
 	attrs metric.MeasurementOption
 }
 
-func (r *cloudtrailReceiver) streamMetrics(region, source string) poll.Metrics {
+func (r *cloudtrailReceiver) streamMetrics(account, region, source string) poll.Metrics {
 	return streamMetrics{tb: r.tb, attrs: metric.WithAttributeSet(attribute.NewSet(
-		attribute.String("region", region), attribute.String("event_source", source)))}
+		attribute.String("account", account), attribute.String("region", region), attribute.String("event_source", source)))}
 }
 
 func (m streamMetrics) Emitted(ctx context.Context, n int) {
@@ -65,7 +65,7 @@ func (r *cloudtrailReceiver) observeLag(_ context.Context, o metric.Float64Obser
 			continue
 		}
 		set := s.Settings()
-		o.Observe(now.Sub(head).Seconds(), metric.WithAttributes(
+		o.Observe(now.Sub(head).Seconds(), metric.WithAttributes(attribute.String("account", set.Account),
 			attribute.String("region", set.Region), attribute.String("event_source", set.Name())))
 	}
 	return nil

@@ -58,7 +58,7 @@ func TestTLSEndpointWithUnknownCAIsRefused(t *testing.T) {
 	assert.Contains(t, logs.String(), `"kind":"client_error"`)
 	assert.GreaterOrEqual(t, w.last(), cfg.PollInterval*8/10, "retried after poll_interval (with jitter)")
 	metadatatest.AssertEqualReceiverAwscloudtrailAPIRequests(t, h.tel, []metricdata.DataPoint[int64]{{
-		Attributes: outcomeAttrs("us-east-1", "network_error"), Value: 2,
+		Attributes: outcomeAttrs(h.sts.account, "us-east-1", "network_error"), Value: 2,
 	}}, metricdataOpts...)
 }
 
