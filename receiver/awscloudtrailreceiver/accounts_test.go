@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/awsemu"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
 )
 
 const (
@@ -92,4 +93,32 @@ func TestOrganizationAccountsAreDiscovered(t *testing.T) {
 	require.Eventually(t, func() bool { return sink.sink.LogRecordCount() == len(a)+len(mgmt) }, 30*time.Second, 5*time.Millisecond)
 	require.NoError(t, r.Shutdown(context.Background()))
 	assert.ElementsMatch(t, append(idsOf(a), idsOf(mgmt)...), eventIDs(&sink.sink))
+}
+
+// A refresh starts the accounts that joined (at start_at) and stops those that left: their
+// streams leave the telemetry and their limiter claims are released.
+func TestOrganizationRefreshStartsAndStopsAccounts(t *testing.T) {
+	h, sink, w, logs := newAccountsHarness(t, awsemu.Options{
+		Roles:        awsemu.ReaderRoles("reader", "", acctA, acctB),
+		Organization: []awsemu.OrgAccount{{ID: acctA}},
+	})
+	a, b := h.addAccountEvents(acctA, 10), h.addAccountEvents(acctB, 10)
+	cfg := h.config()
+	cfg.Organization = configoptional.Some(OrganizationConfig{RoleName: "reader", RefreshInterval: time.Hour})
+	r := h.startLogged(cfg, sink, w, logs.logger())
+	defer func() { require.NoError(t, r.Shutdown(context.Background())) }()
+	require.Eventually(t, func() bool { return sink.sink.LogRecordCount() == len(a) }, 30*time.Second, 5*time.Millisecond)
+	h.waitLimiter(cloudtrail.LimiterKey(acctA, "us-east-1"))
+
+	h.srv.SetOrganization([]awsemu.OrgAccount{{ID: acctB}})
+	tickUntil(t, w, func() bool { return sink.sink.LogRecordCount() == len(a)+len(b) })
+	assert.ElementsMatch(t, append(idsOf(a), idsOf(b)...), eventIDs(&sink.sink))
+	tickUntil(t, w, func() bool {
+		_, held := cloudtrail.SharedLimiters.Rate(cloudtrail.LimiterKey(acctA, "us-east-1"))
+		return !held
+	})
+	for _, s := range r.allStreams() {
+		assert.NotEqual(t, acctA, s.Settings().Account, "the account that left is no longer polled")
+	}
+	assert.Contains(t, logs.String(), "Account no longer discovered")
 }
