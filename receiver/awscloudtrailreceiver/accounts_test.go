@@ -75,6 +75,8 @@ func TestAccountsArePolledApart(t *testing.T) {
 	require.NoError(t, r.Shutdown(context.Background()))
 	assert.ElementsMatch(t, append(idsOf(a), idsOf(b)...), eventIDs(&sink.sink))
 	assert.Contains(t, logs.String(), `"stream":"account `+acctC+` region us-east-1 credentials"`)
+	require.Error(t, h.host.lastErr())
+	assert.Contains(t, h.host.lastErr().Error(), "account "+acctC+" region us-east-1 credentials: ", "the status names the account")
 }
 
 // With organization, the ACTIVE member accounts are discovered and read through the

@@ -49,6 +49,7 @@ type testHost struct {
 	mu       sync.Mutex
 	exts     map[component.ID]component.Component
 	statuses []componentstatus.Status
+	errs     []error
 }
 
 var _ componentstatus.Reporter = (*testHost)(nil)
@@ -75,6 +76,17 @@ func (h *testHost) Report(ev *componentstatus.Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.statuses = append(h.statuses, ev.Status())
+	h.errs = append(h.errs, ev.Err())
+}
+
+// lastErr is the error of the last status reported.
+func (h *testHost) lastErr() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.errs) == 0 {
+		return nil
+	}
+	return h.errs[len(h.errs)-1]
 }
 
 func (h *testHost) lastStatus() componentstatus.Status {

@@ -3,6 +3,7 @@ package awscloudtrailreceiver
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -139,7 +140,7 @@ func (r *cloudtrailReceiver) identify(ctx context.Context, rr regionRun, name st
 			return out, true
 		}
 		failures++
-		r.status.report(name, err)
+		r.status.report(name, fmt.Errorf("%s: %w", name, err)) // the status says which account-region
 		select {
 		case <-ctx.Done():
 			return nil, false
