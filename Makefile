@@ -99,7 +99,7 @@ run: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
 	( sleep 3; exec $(TRACEDCLIENT) -endpoint http://$(RUN_ADDR) -mode xray -calls 1000000 -rate 0.25 \
 		-xray-daemon 127.0.0.1:2000 -access-key ASIADEPLOY0000000003 ) > build/run/tracedclient-xray.log 2>&1 & xray=$$!; \
 	AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=emulator-does-not-check \
-	AWS_REGION=us-east-1 $(OTELCOL) --config testdata/run.yaml; status=$$?; \
+	AWS_ENDPOINT_URL_STS=http://$(RUN_ADDR) AWS_REGION=us-east-1 $(OTELCOL) --config testdata/run.yaml; status=$$?; \
 	[ $$status -eq 0 ] || [ $$status -eq 130 ]
 
 # Every fuzz target for a short, fixed time (the seed corpora also run in `unit`).

@@ -69,6 +69,13 @@ func childEnv(extra ...string) []string {
 			env = append(env, kv)
 		}
 	}
+	// The receiver learns its account with sts:GetCallerIdentity: the emulator answers it,
+	// reached through the SDK's standard per-service endpoint variable.
+	for _, kv := range extra {
+		if url, ok := strings.CutPrefix(kv, "E2E_EMULATOR_URL="); ok {
+			env = append(env, "AWS_ENDPOINT_URL_STS="+url)
+		}
+	}
 	return append(env, extra...)
 }
 

@@ -91,7 +91,7 @@ func (e *emulator) ServeAWS(w http.ResponseWriter, r *http.Request, rec *awsemu.
 	}
 	var out any
 	if aerr == nil {
-		rec.Operation = op.name
+		rec.Operation, rec.Service = op.name, "lookoutmetrics"
 		out, aerr = e.processLM(r, rec, op, c)
 		e.recordCall(lmTrail{rec: rec, op: op, call: c, out: out, err: aerr,
 			remote: r.RemoteAddr, agent: r.UserAgent()})

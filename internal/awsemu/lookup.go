@@ -23,7 +23,7 @@ var lookupKeys = []string{"EventId", "EventName", "ReadOnly", "Username", "Resou
 	"ResourceName", "EventSource", "AccessKeyId"}
 
 func (s *Server) registerCloudTrail() {
-	op := operation{name: "LookupEvents", quota: true, handle: s.lookupEvents}
+	op := operation{name: "LookupEvents", service: "cloudtrail", quota: true, handle: s.lookupEvents}
 	s.targets[LookupEventsTarget] = op
 	s.targets[LookupEventsTargetLong] = op
 }

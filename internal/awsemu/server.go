@@ -8,6 +8,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -58,10 +59,19 @@ type Options struct {
 	// an instant local server races with aws-sdk-go-v2's request-body handling.
 	MinLatency time.Duration
 	// Fallback serves requests without an X-Amz-Target header, or not POSTed.
-	// Default: the Extension set by SetExtension (the demo module's Lookout for
-	// Metrics API), else an AWS-shaped 404 UnknownOperationException. Setting Fallback
-	// replaces the extension.
+	// Default: STS for form-encoded POSTs (see sts.go), then the Extension set by
+	// SetExtension (the demo module's Lookout for Metrics API), else an AWS-shaped 404
+	// UnknownOperationException. Setting Fallback replaces both.
 	Fallback http.Handler
+	// Roles are the IAM roles sts:AssumeRole can assume (see Role, ReaderRoles).
+	Roles []Role
+	// Organization, when not nil, makes Options.DefaultAccount the management account
+	// of an organization with these members (it is added itself when missing); see
+	// SetOrganization. nil: no organization.
+	Organization []OrgAccount
+	// STSDisabledRegions are the regions whose STS answers every request with 403
+	// RegionDisabledException, as for an opt-in region that is not enabled.
+	STSDisabledRegions []string
 
 	// Principals maps access key IDs to the callers recorded in the CloudTrail
 	// events of an extension's calls (RecordCall). nil means DefaultPrincipals(); keys not
@@ -89,6 +99,8 @@ type Server struct {
 	deniedKeys map[string]struct{}
 	admin      *adminState
 	ext        Extension
+	org        *orgState
+	sessions   sessions
 
 	mu   sync.Mutex
 	http *http.Server
@@ -104,13 +116,16 @@ func New(opts Options) *Server {
 		faults: newFaultState(opts.Seed),
 		log:    &requestLog{},
 		admin:  newAdminState(),
+		org:    newOrgState(opts.DefaultAccount),
 	}
+	s.org.set(opts.Organization, opts.Clock())
 	s.deniedKeys = make(map[string]struct{}, len(opts.DeniedAccessKeys))
 	for _, k := range opts.DeniedAccessKeys {
 		s.deniedKeys[k] = struct{}{}
 	}
 	s.targets = map[string]operation{}
 	s.registerCloudTrail()
+	s.registerOrganizations()
 	return s
 }
 
@@ -132,6 +147,7 @@ func withDefaults(o Options) Options {
 		o.MinLatency = DefaultMinLatency
 	}
 	o.Accounts = maps.Clone(o.Accounts)
+	o.Roles = slices.Clone(o.Roles)
 	o.Principals = maps.Clone(o.Principals)
 	principalDefaults(&o)
 	if o.DeliveryDelay == nil {
@@ -153,7 +169,8 @@ func (s *Server) Store() *Store { return s.store }
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 // serveHTTP routes: /_awsemu/ to the admin API, requests with X-Amz-Target to the
-// awsJson1_1 operations, anything else to the fallback handler, else the extension.
+// awsJson1_1 operations, anything else to the fallback handler (by default STS for
+// form-encoded POSTs, else the extension).
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Date", s.opts.Clock().UTC().Format(http.TimeFormat))
 	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
@@ -164,6 +181,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amzn-RequestId", reqID)
 	target := r.Header.Get("X-Amz-Target")
 	if (target == "" || r.Method != http.MethodPost) && s.opts.Fallback == nil {
+		if isQueryRequest(r) {
+			s.serveSTS(w, r, reqID)
+			return
+		}
 		s.serveExtension(w, r, reqID)
 		return
 	}

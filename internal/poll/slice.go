@@ -39,7 +39,7 @@ type slice struct {
 // read. split is zero when the whole slice was read. served is the server's clock when
 // it answered the first page (zero if unknown).
 func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (events []cloudtrail.Event, split, served time.Time, err error) {
-	q := cloudtrail.Query{EventSource: s.set.EventSource, Start: a, End: b}
+	q := cloudtrail.Query{EventSource: s.set.EventSource, Category: s.set.Category, Start: a, End: b}
 	token, restarts, narrowed := "", 0, 0
 	for {
 		page, err := s.deps.Source.Lookup(ctx, q, token)
@@ -185,7 +185,7 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 		// Filtered events count as read too, so a filter never makes the stream read
 		// its overlap window again (see plan).
 		handled[e.ID] = e.Time
-		if !s.set.wants(e.Name, e.ReadOnly) {
+		if !s.set.wants(e) {
 			continue
 		}
 		if err := s.add(batch, e, observed); err != nil {

@@ -33,7 +33,7 @@ func TestClockSkewGauge(t *testing.T) {
 		return len(points) == 1
 	}, 30*time.Second, 10*time.Millisecond)
 	require.NoError(t, r.Shutdown(context.Background()))
-	assert.Equal(t, streamAttrs("us-east-1", defaultEventSource), points[0].Attributes)
+	assert.Equal(t, streamAttrs(h.sts.account, "us-east-1", defaultEventSource), points[0].Attributes)
 	assert.InDelta(t, -600, points[0].Value, 2)
 }
 

@@ -203,3 +203,18 @@ func readDoc(t *testing.T, path string) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+// The docs claim Insights events only once the receiver can request them (the insights
+// key), and say how several pipelines multiply duplicates.
+func TestDocsSayWhatIsTrue(t *testing.T) {
+	text := readDoc(t, "../../README.md")
+	docs, err := filepath.Glob("../../docs/*.md")
+	require.NoError(t, err)
+	for _, d := range docs {
+		text += readDoc(t, d)
+	}
+	if _, ok := reflect.TypeFor[Config]().FieldByName("Insights"); !ok {
+		assert.NotContains(t, text, "Management and Insights events", "no Insights stream is polled")
+	}
+	assert.Contains(t, readDoc(t, "../../docs/reliability.md"), "**Several pipelines.**", "the fan-out's duplicates are documented")
+}

@@ -37,6 +37,7 @@ type TelemetryBuilder struct {
 	ReceiverAwscloudtrailEventsRefused          metric.Int64Counter
 	ReceiverAwscloudtrailMalformedEvents        metric.Int64Counter
 	ReceiverAwscloudtrailRedactionDropped       metric.Int64Counter
+	ReceiverAwscloudtrailStreams                metric.Int64ObservableGauge
 	ReceiverAwscloudtrailThrottledRequests      metric.Int64Counter
 }
 
@@ -79,6 +80,31 @@ func (builder *TelemetryBuilder) RegisterReceiverAwscloudtrailClockSkewCallback(
 	defer builder.mu.Unlock()
 	builder.registrations = append(builder.registrations, reg)
 	return nil
+}
+
+// RegisterReceiverAwscloudtrailStreamsCallback sets callback for observable ReceiverAwscloudtrailStreams metric.
+func (builder *TelemetryBuilder) RegisterReceiverAwscloudtrailStreamsCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ReceiverAwscloudtrailStreams, obs: o})
+		return nil
+	}, builder.ReceiverAwscloudtrailStreams)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+type observerInt64 struct {
+	embedded.Int64Observer
+	inst metric.Int64Observable
+	obs  metric.Observer
+}
+
+func (oi *observerInt64) Observe(value int64, opts ...metric.ObserveOption) {
+	oi.obs.ObserveInt64(oi.inst, value, opts...)
 }
 
 type observerFloat64 struct {
@@ -161,6 +187,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_receiver_awscloudtrail_redaction_dropped",
 		metric.WithDescription("Events dropped because redaction is configured and the redactor could not read them completely; they are never exported unredacted. [Alpha]"),
 		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailStreams, err = builder.meter.Int64ObservableGauge(
+		"otelcol_receiver_awscloudtrail_streams",
+		metric.WithDescription("Streams by state: polling (the last poll succeeded), backing_off (retrying a failure with backoff) or failed (credentials, access or the request refused; retried every poll_interval). [Alpha]"),
+		metric.WithUnit("{stream}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ReceiverAwscloudtrailThrottledRequests, err = builder.meter.Int64Counter(
