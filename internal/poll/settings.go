@@ -94,6 +94,8 @@ func (s Settings) wants(name, readOnly string) bool {
 
 type nopMetrics struct{}
 
-func (nopMetrics) Emitted(_ context.Context, _ int)    {}
-func (nopMetrics) Duplicates(_ context.Context, _ int) {}
-func (nopMetrics) Malformed(_ context.Context, _ int)  {}
+func (nopMetrics) Emitted(_ context.Context, _ int)     {}
+func (nopMetrics) Duplicates(_ context.Context, _ int)  {}
+func (nopMetrics) Malformed(_ context.Context, _ int)   {}
+func (nopMetrics) Refused(_ context.Context, _ int)     {}
+func (nopMetrics) CheckpointSaveFailed(context.Context) {}

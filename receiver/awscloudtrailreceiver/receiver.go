@@ -58,6 +58,9 @@ func (r *cloudtrailReceiver) Start(ctx context.Context, host component.Host) err
 	if err := r.tb.RegisterReceiverAwscloudtrailCheckpointLagCallback(r.observeLag); err != nil {
 		return errors.Join(err, r.closeStorage(ctx))
 	}
+	if err := r.tb.RegisterReceiverAwscloudtrailClockSkewCallback(r.observeSkew); err != nil {
+		return errors.Join(err, r.closeStorage(ctx))
+	}
 	r.status = newStatusTracker(host, r.set.Logger)
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel

@@ -65,16 +65,40 @@ func (m streamMetrics) RedactionDropped(ctx context.Context, n int) {
 	}
 }
 
-// observeLag reports now - head for every stream that has polled once.
+func (m streamMetrics) Refused(ctx context.Context, n int) {
+	if n > 0 {
+		m.tb.ReceiverAwscloudtrailEventsRefused.Add(ctx, int64(n), m.attrs)
+	}
+}
+
+func (m streamMetrics) CheckpointSaveFailed(ctx context.Context) {
+	m.tb.ReceiverAwscloudtrailCheckpointSaveFailures.Add(ctx, 1, m.attrs)
+}
+
+// observeLag reports the server's now - head for every stream that has polled once.
 func (r *cloudtrailReceiver) observeLag(_ context.Context, o metric.Float64Observer) error {
-	now := r.now()
 	for _, s := range r.streams {
-		head := s.Head()
-		if head.IsZero() {
+		lag, ok := s.Lag()
+		if !ok {
 			continue
 		}
 		set := s.Settings()
-		o.Observe(now.Sub(head).Seconds(), metric.WithAttributes(
+		o.Observe(lag.Seconds(), metric.WithAttributes(
+			attribute.String("region", set.Region), attribute.String("event_source", set.EventSource)))
+	}
+	return nil
+}
+
+// observeSkew reports the server's clock minus the host's for every stream that has had
+// a response.
+func (r *cloudtrailReceiver) observeSkew(_ context.Context, o metric.Float64Observer) error {
+	for _, s := range r.streams {
+		skew, ok := s.ClockSkew()
+		if !ok {
+			continue
+		}
+		set := s.Settings()
+		o.Observe(skew.Seconds(), metric.WithAttributes(
 			attribute.String("region", set.Region), attribute.String("event_source", set.EventSource)))
 	}
 	return nil

@@ -25,16 +25,19 @@ func Tracer(settings component.TelemetrySettings) trace.Tracer {
 // TelemetryBuilder provides an interface for components to report telemetry
 // as defined in metadata and user config.
 type TelemetryBuilder struct {
-	meter                                  metric.Meter
-	mu                                     sync.Mutex
-	registrations                          []metric.Registration
-	ReceiverAwscloudtrailAPIRequests       metric.Int64Counter
-	ReceiverAwscloudtrailCheckpointLag     metric.Float64ObservableGauge
-	ReceiverAwscloudtrailDuplicatesDropped metric.Int64Counter
-	ReceiverAwscloudtrailEventsEmitted     metric.Int64Counter
-	ReceiverAwscloudtrailMalformedEvents   metric.Int64Counter
-	ReceiverAwscloudtrailRedactionDropped  metric.Int64Counter
-	ReceiverAwscloudtrailThrottledRequests metric.Int64Counter
+	meter                                       metric.Meter
+	mu                                          sync.Mutex
+	registrations                               []metric.Registration
+	ReceiverAwscloudtrailAPIRequests            metric.Int64Counter
+	ReceiverAwscloudtrailCheckpointLag          metric.Float64ObservableGauge
+	ReceiverAwscloudtrailCheckpointSaveFailures metric.Int64Counter
+	ReceiverAwscloudtrailClockSkew              metric.Float64ObservableGauge
+	ReceiverAwscloudtrailDuplicatesDropped      metric.Int64Counter
+	ReceiverAwscloudtrailEventsEmitted          metric.Int64Counter
+	ReceiverAwscloudtrailEventsRefused          metric.Int64Counter
+	ReceiverAwscloudtrailMalformedEvents        metric.Int64Counter
+	ReceiverAwscloudtrailRedactionDropped       metric.Int64Counter
+	ReceiverAwscloudtrailThrottledRequests      metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -54,6 +57,21 @@ func (builder *TelemetryBuilder) RegisterReceiverAwscloudtrailCheckpointLagCallb
 		cb(ctx, &observerFloat64{inst: builder.ReceiverAwscloudtrailCheckpointLag, obs: o})
 		return nil
 	}, builder.ReceiverAwscloudtrailCheckpointLag)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterReceiverAwscloudtrailClockSkewCallback sets callback for observable ReceiverAwscloudtrailClockSkew metric.
+func (builder *TelemetryBuilder) RegisterReceiverAwscloudtrailClockSkewCallback(cb metric.Float64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerFloat64{inst: builder.ReceiverAwscloudtrailClockSkew, obs: o})
+		return nil
+	}, builder.ReceiverAwscloudtrailClockSkew)
 	if err != nil {
 		return err
 	}
@@ -103,6 +121,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		metric.WithUnit("s"),
 	)
 	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailCheckpointSaveFailures, err = builder.meter.Int64Counter(
+		"otelcol_receiver_awscloudtrail_checkpoint_save_failures",
+		metric.WithDescription("Checkpoint writes that failed; the stream keeps polling and the next successful write covers them. [Alpha]"),
+		metric.WithUnit("{write}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailClockSkew, err = builder.meter.Float64ObservableGauge(
+		"otelcol_receiver_awscloudtrail_clock_skew",
+		metric.WithDescription("The server's clock (the Date of the last LookupEvents response) minus the host's, in seconds. [Alpha]"),
+		metric.WithUnit("s"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ReceiverAwscloudtrailDuplicatesDropped, err = builder.meter.Int64Counter(
 		"otelcol_receiver_awscloudtrail_duplicates_dropped",
 		metric.WithDescription("Events read again in the overlap window and dropped because they were already emitted. [Alpha]"),
@@ -112,6 +142,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	builder.ReceiverAwscloudtrailEventsEmitted, err = builder.meter.Int64Counter(
 		"otelcol_receiver_awscloudtrail_events_emitted",
 		metric.WithDescription("CloudTrail events handed to the pipeline and accepted by it. [Alpha]"),
+		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailEventsRefused, err = builder.meter.Int64Counter(
+		"otelcol_receiver_awscloudtrail_events_refused",
+		metric.WithDescription("Events the pipeline refused with a permanent error; they are dropped and the stream advances. [Alpha]"),
 		metric.WithUnit("{event}"),
 	)
 	errs = errors.Join(errs, err)
