@@ -159,7 +159,7 @@ func (r *Redactor) Record(record []byte) ([]byte, error) {
 	if err := w.p.Parse(string(record)); err != nil {
 		return nil, &Error{EventID: eventID(&w.p), Err: err}
 	}
-	w.out = make([]byte, 0, len(record))
+	w.out = make([]byte, 0, len(record)+len(record)/8)
 	if err := w.value(0, r.root); err != nil {
 		return nil, &Error{EventID: eventID(&w.p), Err: err}
 	}
@@ -185,11 +185,15 @@ func eventID(p *cjson.Parser) string {
 	return ""
 }
 
-// rewriter writes one record's redacted text from its tape.
+// rewriter writes one record's redacted text from its tape. A pool keeps it, with its
+// tape and hash, from record to record.
 type rewriter struct {
 	r   *Redactor
 	p   cjson.Parser
 	out []byte
+	h   hash.Hash // of action Hash, keyed; made on first use
+	sum []byte
+	buf []byte // the text hashed
 }
 
 // value writes the value at token i; n is the path step it is at (nil: no chosen field
@@ -245,7 +249,7 @@ func (w *rewriter) object(i int, n *node) error {
 		w.out = append(w.out, p.Text(key)...)
 		w.out = append(w.out, ':')
 		if c != nil && c.terminal {
-			w.out = w.r.appendHash(w.out, p, val)
+			w.appendHash(val)
 			continue
 		}
 		if err := w.value(val, c); err != nil {
@@ -260,21 +264,25 @@ func (w *rewriter) object(i int, n *node) error {
 // of the keyed hash of its JSON text. A string is hashed as its decoded text between
 // quotes, so that escapes do not change the hash (and a string without escapes is hashed
 // as its JSON text).
-func (r *Redactor) appendHash(out []byte, p *cjson.Parser, i int) []byte {
-	var h hash.Hash
-	if len(r.key) > 0 {
-		h = hmac.New(sha256.New, r.key)
-	} else {
-		h = sha256.New()
+func (w *rewriter) appendHash(i int) {
+	p := &w.p
+	if w.h == nil {
+		if len(w.r.key) > 0 {
+			w.h = hmac.New(sha256.New, w.r.key)
+		} else {
+			w.h = sha256.New()
+		}
 	}
+	w.h.Reset()
 	if p.Tape[i].Kind == cjson.String {
-		h.Write([]byte(`"` + p.Str(i) + `"`))
+		w.buf = append(append(append(w.buf[:0], '"'), p.Str(i)...), '"')
 	} else {
-		h.Write([]byte(p.Text(i)))
+		w.buf = append(w.buf[:0], p.Text(i)...)
 	}
-	var sum [sha256.Size]byte
-	out = append(out, '"')
-	out = append(out, HashPrefix...)
-	out = hex.AppendEncode(out, h.Sum(sum[:0])[:16])
-	return append(out, '"')
+	w.h.Write(w.buf)
+	w.out = append(w.out, '"')
+	w.out = append(w.out, HashPrefix...)
+	w.sum = w.h.Sum(w.sum[:0])
+	w.out = hex.AppendEncode(w.out, w.sum[:16])
+	w.out = append(w.out, '"')
 }
