@@ -10,6 +10,7 @@ DIST           := build/otelcol-cloudtrail
 OTELCOL        := $(DIST)/otelcol-cloudtrail
 AWSEMU         := bin/awsemu
 TRACEDCLIENT   := bin/tracedclient
+RUNVIEW        := bin/runview
 # The checksum database does not list this module; go.sum pins it for our module, and the
 # collector build's own go.sum is made fresh by ocb.
 NOSUMDB        := github.com/aws/aws-sdk-go-v2/service/lookoutmetrics
@@ -85,22 +86,29 @@ $(AWSEMU): demo/go.mod $(shell find internal/awsemu demo/lmemu demo/cmd/awsemu -
 # clients (otelaws over OTLP, and the X-Ray SDK) making live calls whose records arrive
 # stamped with their trace. Ctrl-C stops everything.
 RUN_ADDR ?= 127.0.0.1:4566
-run: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
-	@mkdir -p build/run
+run: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT) $(RUNVIEW)
+	@mkdir -p build/run && rm -f build/run/logs.json
 	@set +e; \
 	$(AWSEMU) -addr $(RUN_ADDR) -seed-events 200 -seed-span 1h \
 		-delivery-delay-min 5s -delivery-delay-max 30s > build/run/awsemu.log 2>&1 & emu=$$!; \
-	trap 'kill -TERM $$emu $$otel $$xray 2>/dev/null; wait 2>/dev/null' EXIT; \
+	trap 'kill -TERM $$emu $$col $$otel $$xray 2>/dev/null; wait 2>/dev/null' EXIT; \
 	for i in $$(seq 50); do grep -q "listening" build/run/awsemu.log && break; sleep 0.1; done; \
 	grep "listening" build/run/awsemu.log || { cat build/run/awsemu.log; exit 1; }; \
-	echo "otelcol-cloudtrail: log records below, also in build/run/logs.json (OTLP JSON). Ctrl-C stops."; \
+	AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=emulator-does-not-check \
+	AWS_ENDPOINT_URL_STS=http://$(RUN_ADDR) AWS_REGION=us-east-1 \
+		$(OTELCOL) --config testdata/run.yaml > build/run/otelcol.log 2>&1 & col=$$!; \
 	( sleep 3; exec $(TRACEDCLIENT) -endpoint http://$(RUN_ADDR) -mode otel -calls 1000000 -rate 0.5 \
 		-otlp-endpoint http://127.0.0.1:4318 ) > build/run/tracedclient-otel.log 2>&1 & otel=$$!; \
 	( sleep 3; exec $(TRACEDCLIENT) -endpoint http://$(RUN_ADDR) -mode xray -calls 1000000 -rate 0.25 \
 		-xray-daemon 127.0.0.1:2000 -access-key ASIADEPLOY0000000003 ) > build/run/tracedclient-xray.log 2>&1 & xray=$$!; \
-	AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=emulator-does-not-check \
-	AWS_ENDPOINT_URL_STS=http://$(RUN_ADDR) AWS_REGION=us-east-1 $(OTELCOL) --config testdata/run.yaml; status=$$?; \
-	[ $$status -eq 0 ] || [ $$status -eq 130 ]
+	echo "One line per CloudTrail record; the full records (OTLP JSON) are in build/run/logs.json,"; \
+	echo "the collector's own log in build/run/otelcol.log. Ctrl-C stops everything."; \
+	$(RUNVIEW) -file build/run/logs.json & view=$$!; \
+	wait $$col; status=$$?; kill -TERM $$view 2>/dev/null; \
+	[ $$status -eq 0 ] || [ $$status -eq 130 ] || [ $$status -eq 143 ] || { tail -20 build/run/otelcol.log; exit $$status; }
+
+$(RUNVIEW): $(shell find demo/cmd/runview -name '*.go' -not -name '*_test.go')
+	cd demo && $(GO) build -o ../$(RUNVIEW) ./cmd/runview
 
 # Every fuzz target for a short, fixed time (the seed corpora also run in `unit`).
 FUZZTIME ?= 10s
