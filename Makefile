@@ -11,11 +11,12 @@ OTELCOL        := $(DIST)/otelcol-cloudtrail
 AWSEMU         := bin/awsemu
 TRACEDCLIENT   := bin/tracedclient
 RUNVIEW        := bin/runview
+MODPACK        := bin/modpack
 OTLPFILE       := bin/otlpfile
 # Tests talk to loopback only: never let the SDK look for EC2 instance metadata.
 export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: all test test-steps vet lint generate check-generate check-tidy unit demo fuzz reliability build awsemu run bench tools clean
+.PHONY: all test test-steps vet lint generate check-generate check-tidy unit demo check-user-build fuzz reliability build awsemu run bench tools clean
 
 all: build
 
@@ -28,7 +29,7 @@ test:
 	@start=$$(date +%s); $(MAKE) --no-print-directory test-steps; rc=$$?; \
 	echo "make test: $$(( $$(date +%s) - start ))s, exit $$rc"; exit $$rc
 
-test-steps: vet lint check-generate check-tidy unit demo fuzz
+test-steps: vet lint check-generate check-tidy unit demo check-user-build fuzz
 
 vet:
 	@for m in $(MODULES); do echo "go vet ($$m)"; (cd $$m && $(GO) vet ./...) || exit 1; done
@@ -64,6 +65,14 @@ demo: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
 	cd demo && OTELCOL_BIN=$(CURDIR)/$(OTELCOL) AWSEMU_BIN=$(CURDIR)/$(AWSEMU) TRACEDCLIENT_BIN=$(CURDIR)/$(TRACEDCLIENT) \
 		E2E_REPORT=$(CURDIR)/build/reliability-short.txt $(GO) test -race -count=1 ./...
 	@cat build/reliability-short.txt 2>/dev/null || true
+
+# A user's build: the product packed at a pseudo-version into a local module proxy, ocb with
+# a manifest that names it by version (no replace), and a check of the binary's modules.
+check-user-build: $(BUILDER) $(MODPACK)
+	demo/user-build.sh $(BUILDER) $(CURDIR)/$(MODPACK)
+
+$(MODPACK): demo/go.mod $(shell find demo/cmd/modpack -name '*.go')
+	cd demo && $(GO) build -o $(CURDIR)/$(MODPACK) ./cmd/modpack
 
 build: $(OTELCOL)
 
