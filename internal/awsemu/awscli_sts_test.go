@@ -126,7 +126,11 @@ func TestAWSCLISTSAndOrganizations(t *testing.T) {
 	cli.json(t, h.url, role, &id, "sts", "get-caller-identity")
 	assert.Equal(t, acctA, id.Account)
 	assert.Equal(t, assumed.AssumedRoleUser.Arn, id.Arn)
-	var events struct{ Events []struct{ EventID string `json:"EventId"` } }
+	var events struct {
+		Events []struct {
+			EventID string `json:"EventId"`
+		}
+	}
 	cli.json(t, h.url, role, &events, "cloudtrail", "lookup-events")
 	got := make([]string, len(events.Events))
 	for i, e := range events.Events {
