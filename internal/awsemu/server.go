@@ -93,6 +93,7 @@ type Server struct {
 	admin      *adminState
 	org        *orgState
 	sessions   sessions
+	disabled   disabledRegions
 
 	mu   sync.Mutex
 	http *http.Server
