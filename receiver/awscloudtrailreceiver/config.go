@@ -114,11 +114,10 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// validateRegions checks the listed regions. An empty list is valid: Validate does no I/O,
+// so the AWS config's region is resolved in Start.
 func (c *Config) validateRegions() error {
 	if len(c.Regions) == 0 {
-		if _, err := defaultRegion(c.Profile); err != nil {
-			return fmt.Errorf("regions: not set, and %w", err)
-		}
 		return nil
 	}
 	return validateList("regions", c.Regions, true, regionRE)
