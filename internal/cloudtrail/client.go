@@ -51,6 +51,9 @@ type Event struct {
 type Page struct {
 	Events    []Event
 	NextToken string
+	// ServerTime is the server's clock when it answered (the response's Date header, to
+	// the second); zero when the response had none.
+	ServerTime time.Time
 }
 
 // Client reads pages of events.
@@ -86,7 +89,8 @@ func (c *Client) Lookup(ctx context.Context, q Query, token string) (Page, error
 	if err != nil {
 		return Page{}, err
 	}
-	page := Page{Events: make([]Event, 0, len(out.Events)), NextToken: aws.ToString(out.NextToken)}
+	page := Page{Events: make([]Event, 0, len(out.Events)), NextToken: aws.ToString(out.NextToken),
+		ServerTime: serverTime(out.ResultMetadata)}
 	for i := range out.Events {
 		e := &out.Events[i]
 		page.Events = append(page.Events, Event{

@@ -122,6 +122,8 @@ func (s Settings) wants(e *cloudtrail.Event) bool {
 
 type nopMetrics struct{}
 
-func (nopMetrics) Emitted(_ context.Context, _ int)    {}
-func (nopMetrics) Duplicates(_ context.Context, _ int) {}
-func (nopMetrics) Malformed(_ context.Context, _ int)  {}
+func (nopMetrics) Emitted(_ context.Context, _ int)     {}
+func (nopMetrics) Duplicates(_ context.Context, _ int)  {}
+func (nopMetrics) Malformed(_ context.Context, _ int)   {}
+func (nopMetrics) Refused(_ context.Context, _ int)     {}
+func (nopMetrics) CheckpointSaveFailed(context.Context) {}

@@ -61,6 +61,9 @@ func (r *cloudtrailReceiver) Start(ctx context.Context, host component.Host) err
 	if err := r.buildRegions(ctx, store); err != nil {
 		return errors.Join(err, r.closeStorage(ctx))
 	}
+	if err := r.tb.RegisterReceiverAwscloudtrailClockSkewCallback(r.observeSkew); err != nil {
+		return errors.Join(err, r.closeStorage(ctx))
+	}
 	r.status = newStatusTracker(host, r.set.Logger)
 	if err := errors.Join(r.tb.RegisterReceiverAwscloudtrailCheckpointLagCallback(r.observeLag),
 		r.tb.RegisterReceiverAwscloudtrailStreamsCallback(r.observeStreams)); err != nil {

@@ -56,19 +56,53 @@ func (m streamMetrics) Malformed(ctx context.Context, n int) {
 	}
 }
 
-// observeLag reports now - head for every stream that has polled once.
+// The stream counts redaction refusals only through Metrics that implement this.
+var _ poll.RedactionMetrics = streamMetrics{}
+
+func (m streamMetrics) RedactionDropped(ctx context.Context, n int) {
+	if n > 0 {
+		m.tb.ReceiverAwscloudtrailRedactionDropped.Add(ctx, int64(n), m.attrs)
+	}
+}
+
+func (m streamMetrics) Refused(ctx context.Context, n int) {
+	if n > 0 {
+		m.tb.ReceiverAwscloudtrailEventsRefused.Add(ctx, int64(n), m.attrs)
+	}
+}
+
+func (m streamMetrics) CheckpointSaveFailed(ctx context.Context) {
+	m.tb.ReceiverAwscloudtrailCheckpointSaveFailures.Add(ctx, 1, m.attrs)
+}
+
+// observeLag reports the server's now - head for every stream that has polled once.
 func (r *cloudtrailReceiver) observeLag(_ context.Context, o metric.Float64Observer) error {
-	now := r.now()
 	for _, s := range r.allStreams() {
-		head := s.Head()
-		if head.IsZero() {
+		lag, ok := s.Lag()
+		if !ok {
 			continue
 		}
-		set := s.Settings()
-		o.Observe(now.Sub(head).Seconds(), metric.WithAttributes(attribute.String("account", set.Account),
-			attribute.String("region", set.Region), attribute.String("event_source", set.Name())))
+		o.Observe(lag.Seconds(), streamMeasureAttrs(s.Settings()))
 	}
 	return nil
+}
+
+// observeSkew reports the server's clock minus the host's for every stream that has had
+// a response.
+func (r *cloudtrailReceiver) observeSkew(_ context.Context, o metric.Float64Observer) error {
+	for _, s := range r.allStreams() {
+		skew, ok := s.ClockSkew()
+		if !ok {
+			continue
+		}
+		o.Observe(skew.Seconds(), streamMeasureAttrs(s.Settings()))
+	}
+	return nil
+}
+
+func streamMeasureAttrs(set poll.Settings) metric.MeasurementOption {
+	return metric.WithAttributes(attribute.String("account", set.Account),
+		attribute.String("region", set.Region), attribute.String("event_source", set.Name()))
 }
 
 // statusTracker reports the component's health from every stream's last poll: OK when all
