@@ -118,13 +118,14 @@ func buildDiffCase(base []byte, target uint8, spell uint32, place uint8, depth u
 		}
 	}
 	at := int(p.Tape[obj].Start) + 1
-	if place&1 == 1 && p.Tape[obj].N > 0 {
+	switch {
+	case place&1 == 1 && p.Tape[obj].N > 0:
 		// after the object's members: before its closing brace
 		end := int(p.Tape[obj].TextEnd) - 1
 		c.rec = []byte(text[:end] + "," + member + text[end:])
-	} else if p.Tape[obj].N > 0 {
+	case p.Tape[obj].N > 0:
 		c.rec = []byte(text[:at] + member + "," + text[at:])
-	} else {
+	default:
 		c.rec = []byte(text[:at] + member + text[at:])
 	}
 	return c, path, true

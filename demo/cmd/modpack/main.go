@@ -35,7 +35,7 @@ func pack(dir, version, proxy string) error {
 	if version == "" || proxy == "" {
 		return errors.New("-version and -proxy are required")
 	}
-	gomod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	gomod, err := os.ReadFile(filepath.Join(dir, "go.mod")) //nolint:gosec // the module named on the command line
 	if err != nil {
 		return err
 	}
@@ -53,24 +53,24 @@ func pack(dir, version, proxy string) error {
 		return err
 	}
 	at := filepath.Join(proxy, escaped, "@v")
-	if err := os.MkdirAll(at, 0o755); err != nil {
+	if err := os.MkdirAll(at, 0o750); err != nil {
 		return err
 	}
-	z, err := os.Create(filepath.Join(at, version+".zip"))
+	z, err := os.Create(filepath.Join(at, version+".zip")) //nolint:gosec // the proxy named on the command line
 	if err != nil {
 		return err
 	}
 	if err := zip.Create(z, mv, files); err != nil {
-		z.Close()
+		_ = z.Close()
 		return err
 	}
 	if err := z.Close(); err != nil {
 		return err
 	}
 	info := fmt.Sprintf(`{"Version":%q,"Time":%q}`, version, time.Now().UTC().Format(time.RFC3339))
-	return errors.Join(os.WriteFile(filepath.Join(at, version+".mod"), gomod, 0o644),
-		os.WriteFile(filepath.Join(at, version+".info"), []byte(info), 0o644),
-		os.WriteFile(filepath.Join(at, "list"), []byte(version+"\n"), 0o644))
+	return errors.Join(os.WriteFile(filepath.Join(at, version+".mod"), gomod, 0o600),
+		os.WriteFile(filepath.Join(at, version+".info"), []byte(info), 0o600),
+		os.WriteFile(filepath.Join(at, "list"), []byte(version+"\n"), 0o600))
 }
 
 func modulePath(gomod []byte) string {
@@ -124,6 +124,8 @@ func inNested(name string, nested map[string]bool) bool {
 
 type dirFile struct{ root, name string }
 
-func (f dirFile) Path() string                 { return f.name }
-func (f dirFile) Lstat() (os.FileInfo, error)  { return os.Lstat(filepath.Join(f.root, f.name)) }
-func (f dirFile) Open() (io.ReadCloser, error) { return os.Open(filepath.Join(f.root, f.name)) }
+func (f dirFile) Path() string                { return f.name }
+func (f dirFile) Lstat() (os.FileInfo, error) { return os.Lstat(filepath.Join(f.root, f.name)) }
+func (f dirFile) Open() (io.ReadCloser, error) {
+	return os.Open(filepath.Join(f.root, f.name)) //nolint:gosec // a file git lists in the module
+}

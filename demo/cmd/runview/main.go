@@ -20,8 +20,9 @@ func main() {
 	poll := flag.Duration("poll", 250*time.Millisecond, "how often to look for new lines")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := follow(ctx, *path, *poll, os.Stdout); err != nil && ctx.Err() == nil {
+	err := follow(ctx, *path, *poll, os.Stdout)
+	stop()
+	if err != nil && ctx.Err() == nil {
 		fmt.Fprintln(os.Stderr, "runview:", err)
 		os.Exit(1)
 	}
@@ -35,7 +36,7 @@ func follow(ctx context.Context, path string, every time.Duration, w io.Writer) 
 	var f *os.File
 	for f == nil {
 		var err error
-		if f, err = os.Open(path); err != nil && !os.IsNotExist(err) {
+		if f, err = os.Open(path); err != nil && !os.IsNotExist(err) { //nolint:gosec // the file named by -file
 			return err
 		}
 		if f == nil {
