@@ -87,7 +87,7 @@ run: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
 FUZZTIME ?= 10s
 FUZZ_TARGETS := internal/translate:FuzzTranslate internal/translate:FuzzParseObject internal/cloudtrail:FuzzLookupResponse \
 	internal/redact:FuzzRecord internal/poll:FuzzStreamPages
-# Random page-shape histories played against a poll stream (100 under -short, 300 in unit).
+# Random page-shape histories played against a poll stream (30 under -short, 100 in unit).
 POLL_PROPERTY_SEEDS ?= 5000
 fuzz:
 	POLL_PROPERTY_SEEDS=$(POLL_PROPERTY_SEEDS) $(GO) test -count=1 -timeout 30m -run '^TestStreamProperty$$' ./internal/poll
