@@ -86,7 +86,7 @@ run: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
 # Every fuzz target for a short, fixed time (the seed corpora also run in `unit`).
 FUZZTIME ?= 10s
 FUZZ_TARGETS := internal/translate:FuzzTranslate internal/translate:FuzzParseObject internal/cloudtrail:FuzzLookupResponse \
-	internal/redact:FuzzRecord internal/poll:FuzzStreamPages
+	internal/redact:FuzzRecord internal/poll:FuzzStreamPages internal/checkpoint:FuzzUnmarshal
 # Random page-shape histories played against a poll stream (30 under -short, 100 in unit).
 POLL_PROPERTY_SEEDS ?= 5000
 fuzz:
