@@ -107,11 +107,12 @@ func (f *fakeSource) Lookup(_ context.Context, q cloudtrail.Query, token string)
 	page.Events = slices.Clone(match[start:end])
 	if end < len(match) {
 		var last cloudtrail.Event
-		if end > start {
+		switch {
+		case end > start:
 			last = match[end-1]
-		} else if start > 0 {
+		case start > 0:
 			last = match[start-1]
-		} else {
+		default:
 			last = cloudtrail.Event{Time: q.End.Add(time.Nanosecond), ID: "\xff"} // before the first
 		}
 		page.NextToken = fmt.Sprintf("%d|%s", last.Time.UnixNano(), last.ID)
