@@ -129,8 +129,8 @@ $(RUNVIEW): demo/go.mod $(shell find demo/cmd/runview -name '*.go' -not -name '*
 FUZZTIME ?= 10s
 FUZZ_TARGETS := internal/translate:FuzzTranslate internal/translate:FuzzParseObject internal/cloudtrail:FuzzLookupResponse \
 	internal/redact:FuzzRecord internal/redact:FuzzRedactDifferential internal/cjson:FuzzRecordStream \
-	internal/poll:FuzzStreamPages
-# Random page-shape histories played against a poll stream (100 under -short, 300 in unit).
+	internal/poll:FuzzStreamPages internal/checkpoint:FuzzUnmarshal
+# Random page-shape histories played against a poll stream (30 under -short, 100 in unit).
 POLL_PROPERTY_SEEDS ?= 5000
 fuzz:
 	POLL_PROPERTY_SEEDS=$(POLL_PROPERTY_SEEDS) $(GO) test -count=1 -timeout 30m -run '^TestStreamProperty$$' ./internal/poll

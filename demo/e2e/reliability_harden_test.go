@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	_ "google.golang.org/grpc/encoding/gzip" // the OTLP exporter compresses with gzip
 	"google.golang.org/grpc/status"
 )
 

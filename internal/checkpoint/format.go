@@ -48,9 +48,9 @@ func Marshal(st State) ([]byte, error) {
 	b = binary.AppendVarint(b, st.Settled.UnixNano())
 	b = binary.AppendVarint(b, st.Head.UnixNano())
 	b = binary.AppendVarint(b, log.base)
-	b = binary.AppendUvarint(b, uint64(log.nUUID)) //nolint:gosec // a count, never negative
+	b = binary.AppendUvarint(b, uint64(log.nUUID)) //nolint:gosec // a count: never negative
 	b = append(b, log.uuids...)
-	b = binary.AppendUvarint(b, uint64(log.nOther)) //nolint:gosec // a count, never negative
+	b = binary.AppendUvarint(b, uint64(log.nOther)) //nolint:gosec // a count: never negative
 	return append(b, log.others...), nil
 }
 
@@ -101,7 +101,7 @@ func pruneRecords(b []byte, keep int64, uuid bool) ([]byte, int) {
 			r += 16
 		} else {
 			ln, k := binary.Uvarint(b[r:])
-			r += k + int(ln) //nolint:gosec // b is our own encoding (newSeenLog), never read from storage
+			r += k + int(ln) //nolint:gosec // the length of an ID this process encoded
 		}
 		code, k := binary.Varint(b[r:])
 		r += k
@@ -191,12 +191,12 @@ func (r *reader) varint() int64 {
 // count reads a uvarint count of items of at least size bytes each.
 func (r *reader) count(size int) int {
 	v, n := binary.Uvarint(r.b)
-	if n <= 0 || v > uint64(len(r.b)-n)/uint64(size) { //nolint:gosec // n <= len(r.b) and size > 0
+	if n <= 0 || v > uint64(len(r.b)-n)/uint64(size) { //nolint:gosec // n <= len(r.b), size > 0
 		r.fail()
 		return 0
 	}
 	r.b = r.b[n:]
-	return int(v) //nolint:gosec // v <= len(r.b), checked above
+	return int(v) //nolint:gosec // at most len(r.b), checked above
 }
 
 func (r *reader) bytes(n int) []byte {

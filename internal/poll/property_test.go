@@ -26,9 +26,9 @@ func propertySeeds(t testing.TB) int {
 		return n
 	}
 	if testing.Short() {
-		return 100
+		return 30
 	}
-	return 300
+	return 100
 }
 
 // TestStreamProperty plays random histories against a stream: random page shapes (empty

@@ -70,7 +70,7 @@ func pack(dir, version, proxy string) error {
 	info := fmt.Sprintf(`{"Version":%q,"Time":%q}`, version, time.Now().UTC().Format(time.RFC3339))
 	return errors.Join(os.WriteFile(filepath.Join(at, version+".mod"), gomod, 0o600), //nolint:gosec // as above
 		os.WriteFile(filepath.Join(at, version+".info"), []byte(info), 0o600), //nolint:gosec // as above
-		os.WriteFile(filepath.Join(at, "list"), []byte(version+"\n"), 0o600)) //nolint:gosec // as above
+		os.WriteFile(filepath.Join(at, "list"), []byte(version+"\n"), 0o600))  //nolint:gosec // as above
 }
 
 func modulePath(gomod []byte) string {
