@@ -36,9 +36,23 @@ func (m *countMetrics) inc(k string, n int) {
 	}
 	m.n[k] += n
 }
-func (m *countMetrics) Message(_ context.Context, k Kind, o string) { m.inc("message "+k.String()+" "+o, 1) }
-func (m *countMetrics) File(_ context.Context, c Class, o string)   { m.inc("file "+c.String()+" "+o, 1) }
-func (m *countMetrics) Records(_ context.Context, o string, n int)  { m.inc("records "+o, n) }
+func (m *countMetrics) Message(_ context.Context, k Kind, o string) {
+	m.inc("message "+k.String()+" "+o, 1)
+}
+func (m *countMetrics) File(_ context.Context, c Class, o string)  { m.inc("file "+c.String()+" "+o, 1) }
+func (m *countMetrics) Records(_ context.Context, o string, n int) { m.inc("records "+o, n) }
+func (m *countMetrics) sum(prefix, suffix string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for k, v := range m.n {
+		if strings.HasPrefix(k, prefix) && strings.HasSuffix(k, suffix) {
+			n += v
+		}
+	}
+	return n
+}
+
 func (m *countMetrics) get(k string) int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -131,9 +145,11 @@ func (h *harness) stop() {
 	<-h.done
 }
 
+// waitDeleted waits until n messages were deleted and counted.
 func (h *harness) waitDeleted(t *testing.T, n int) {
 	t.Helper()
-	requireEventually(t, func() bool { return len(h.q.deletedIDs()) >= n }, fmt.Sprintf("%d messages deleted", n))
+	requireEventually(t, func() bool { return h.metrics.sum("message ", " deleted") >= n }, fmt.Sprintf("%d messages deleted", n))
+	assert.Len(t, h.q.deletedIDs(), n)
 }
 
 func TestEventBridgeRecordEmittedByteExact(t *testing.T) {

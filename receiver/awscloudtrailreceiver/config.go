@@ -46,6 +46,10 @@ type Config struct {
 	Storage *component.ID `mapstructure:"storage"`
 	// Redact drops or hashes chosen fields of every record before it is translated.
 	Redact RedactConfig `mapstructure:"redact"`
+	// LookupEvents turns the LookupEvents input on (the keys above); false leaves SQS only.
+	LookupEvents bool `mapstructure:"lookup_events"`
+	// SQS is the SQS input (trail files and EventBridge events); on when queue_url is set.
+	SQS SQSConfig `mapstructure:"sqs"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -77,7 +81,8 @@ var (
 // Validate checks every field and names the ones that are wrong.
 func (c *Config) Validate() error {
 	errs := []error{
-		c.validateRegions(),
+		c.validateInputs(),
+		c.SQS.validate(),
 		validateList("event_sources", c.EventSources, true, sourceRE),
 		validateList("event_names", c.EventNames, false, nil),
 	}
@@ -98,6 +103,9 @@ func (c *Config) Validate() error {
 	}
 	if c.RequestsPerSecond <= 0 || c.RequestsPerSecond > 1000 {
 		errs = append(errs, fmt.Errorf("requests_per_second: must be > 0 and <= 1000, got %v", c.RequestsPerSecond))
+	}
+	if c.LookupEvents {
+		errs = append(errs, c.validateRegions())
 	}
 	errs = append(errs, c.validateEndpoint(), c.validateRole(), c.Redact.validate())
 	return errors.Join(errs...)

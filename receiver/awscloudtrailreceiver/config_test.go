@@ -61,6 +61,8 @@ func TestLoadConfigFull(t *testing.T) {
 		ExternalID:        "ext-1",
 		Storage:           &storageID,
 		Redact:            RedactConfig{Fields: []string{"userIdentity.accessKeyId", "sourceIPAddress"}, Action: "hash", HashKey: "s3cr3t"},
+		LookupEvents:      true,
+		SQS:               defaultSQSConfig(),
 	}
 	assert.Equal(t, want, cfg)
 }

@@ -33,6 +33,8 @@ func createDefaultConfig() component.Config {
 		RequestsPerSecond: 2,
 		Body:              "raw",
 		Redact:            RedactConfig{Action: "hash"},
+		LookupEvents:      true,
+		SQS:               defaultSQSConfig(),
 	}
 }
 

@@ -15,7 +15,9 @@ import (
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/checkpoint"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/dedupe"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/sqsinput"
 	"github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver/internal/metadata"
 )
 
@@ -30,6 +32,8 @@ type cloudtrailReceiver struct {
 	timer poll.Timer
 
 	streams []*poll.Stream
+	sqs     *sqsinput.Input
+	dedupe  *dedupe.Index
 	closers []func()
 	storage storage.Client
 	status  *statusTracker
@@ -52,7 +56,12 @@ func (r *cloudtrailReceiver) Start(ctx context.Context, host component.Host) err
 	if err != nil {
 		return err
 	}
-	if err := r.buildStreams(ctx, store); err != nil {
+	if r.cfg.LookupEvents {
+		if err := r.buildStreams(ctx, store); err != nil {
+			return errors.Join(err, r.closeStorage(ctx))
+		}
+	}
+	if r.sqs, err = r.buildSQS(ctx); err != nil {
 		return errors.Join(err, r.closeStorage(ctx))
 	}
 	if err := r.tb.RegisterReceiverAwscloudtrailCheckpointLagCallback(r.observeLag); err != nil {
@@ -68,8 +77,11 @@ func (r *cloudtrailReceiver) Start(ctx context.Context, host component.Host) err
 			s.Run(runCtx, r.cfg.PollInterval, r.timer, func(err error) { r.status.report(s.String(), err) })
 		}()
 	}
-	r.set.Logger.Info("Started polling CloudTrail", zap.Int("streams", len(r.streams)),
-		zap.Strings("event_sources", r.cfg.EventSources), zap.Duration("poll_interval", r.cfg.PollInterval))
+	if r.cfg.LookupEvents {
+		r.set.Logger.Info("Started polling CloudTrail", zap.Int("streams", len(r.streams)),
+			zap.Strings("event_sources", r.cfg.EventSources), zap.Duration("poll_interval", r.cfg.PollInterval))
+	}
+	r.startSQS(runCtx, r.sqs)
 	return nil
 }
 

@@ -33,6 +33,9 @@ type TelemetryBuilder struct {
 	ReceiverAwscloudtrailDuplicatesDropped metric.Int64Counter
 	ReceiverAwscloudtrailEventsEmitted     metric.Int64Counter
 	ReceiverAwscloudtrailMalformedEvents   metric.Int64Counter
+	ReceiverAwscloudtrailSqsFiles          metric.Int64Counter
+	ReceiverAwscloudtrailSqsMessages       metric.Int64Counter
+	ReceiverAwscloudtrailSqsRecords        metric.Int64Counter
 	ReceiverAwscloudtrailThrottledRequests metric.Int64Counter
 }
 
@@ -118,6 +121,24 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_receiver_awscloudtrail_malformed_events",
 		metric.WithDescription("Events whose CloudTrailEvent could not be translated; they are skipped. [Alpha]"),
 		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailSqsFiles, err = builder.meter.Int64Counter(
+		"otelcol_receiver_awscloudtrail_sqs_files",
+		metric.WithDescription("Objects named by SQS messages, by class and outcome. [Alpha]"),
+		metric.WithUnit("{file}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailSqsMessages, err = builder.meter.Int64Counter(
+		"otelcol_receiver_awscloudtrail_sqs_messages",
+		metric.WithDescription("SQS messages handled, by kind and outcome (deleted, or retry when left in the queue to come back). [Alpha]"),
+		metric.WithUnit("{message}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailSqsRecords, err = builder.meter.Int64Counter(
+		"otelcol_receiver_awscloudtrail_sqs_records",
+		metric.WithDescription("CloudTrail records read by the SQS input (from trail files and EventBridge events), by outcome. [Alpha]"),
+		metric.WithUnit("{record}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ReceiverAwscloudtrailThrottledRequests, err = builder.meter.Int64Counter(

@@ -28,6 +28,9 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ReceiverAwscloudtrailDuplicatesDropped.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailEventsEmitted.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailMalformedEvents.Add(context.Background(), 1)
+	tb.ReceiverAwscloudtrailSqsFiles.Add(context.Background(), 1)
+	tb.ReceiverAwscloudtrailSqsMessages.Add(context.Background(), 1)
+	tb.ReceiverAwscloudtrailSqsRecords.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailThrottledRequests.Add(context.Background(), 1)
 	AssertEqualReceiverAwscloudtrailAPIRequests(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
@@ -42,6 +45,15 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverAwscloudtrailMalformedEvents(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverAwscloudtrailSqsFiles(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverAwscloudtrailSqsMessages(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverAwscloudtrailSqsRecords(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverAwscloudtrailThrottledRequests(t, testTel,
