@@ -4,45 +4,19 @@ import (
 	"context"
 
 	"go.opentelemetry.io/collector/consumer"
-	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/deliver"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
 )
 
-// deliverResult says what became of a batch.
-type deliverResult struct {
-	Delivered int
-	Dropped   []string // event IDs refused for good
-	Cause     error
+// deliverLogs hands logs to next: a permanent refusal drops only the records the pipeline
+// refuses (found by deliver's bisection); any other error is returned.
+func deliverLogs(ctx context.Context, next consumer.Logs, logs plog.Logs) (deliver.Result, error) {
+	return deliver.Deliver(ctx, next, deliver.FromLogs(logs, eventID))
 }
 
-// deliverLogs hands logs to next. A permanent refusal drops the whole batch (counted);
-// any other error is returned.
-func deliverLogs(ctx context.Context, next consumer.Logs, logs plog.Logs) (deliverResult, error) {
-	n := logs.LogRecordCount()
-	ids := eventIDs(logs)
-	err := next.ConsumeLogs(ctx, logs)
-	switch {
-	case err == nil:
-		return deliverResult{Delivered: n}, nil
-	case consumererror.IsPermanent(err):
-		return deliverResult{Dropped: ids, Cause: err}, nil
-	}
-	return deliverResult{}, err
-}
-
-func eventIDs(logs plog.Logs) []string {
-	var ids []string
-	rls := logs.ResourceLogs()
-	for i := 0; i < rls.Len(); i++ {
-		sls := rls.At(i).ScopeLogs()
-		for j := 0; j < sls.Len(); j++ {
-			lrs := sls.At(j).LogRecords()
-			for k := 0; k < lrs.Len(); k++ {
-				if v, ok := lrs.At(k).Attributes().Get("aws.cloudtrail.event_id"); ok {
-					ids = append(ids, v.Str())
-				}
-			}
-		}
-	}
-	return ids
+func eventID(lr plog.LogRecord) string {
+	v, _ := lr.Attributes().Get(translate.AttrEventID)
+	return v.Str()
 }

@@ -302,14 +302,32 @@ func TestRefusingPipelineLeavesMessageAndRedeliveryIsBounded(t *testing.T) {
 	assert.Equal(t, 5, h.metrics.get("records duplicate"))
 }
 
-func TestPermanentRefusalDropsAndDeletes(t *testing.T) {
-	next := &recordingConsumer{refuse: func(int, plog.Logs) error {
-		return consumererror.NewPermanent(errors.New("rejected"))
+// A pipeline that refuses one record for good: only that record is dropped (counted), the
+// rest of its batch and file is delivered, and the message is deleted.
+func TestPermanentRefusalDropsOnlyTheRefusedRecord(t *testing.T) {
+	next := &recordingConsumer{refuse: func(_ int, ld plog.Logs) error {
+		for i := 0; i < ld.ResourceLogs().Len(); i++ {
+			lrs := ld.ResourceLogs().At(i).ScopeLogs().At(0).LogRecords()
+			for j := 0; j < lrs.Len(); j++ {
+				if id, _ := lrs.At(j).Attributes().Get("log.record.uid"); id.Str() == "p-0009" {
+					return consumererror.NewPermanent(errors.New("rejected"))
+				}
+			}
+		}
+		return nil
 	}}
-	h := startInput(t, defaultSettings(), next)
-	h.q.put("m1", string(readMessage(t, "eventbridge-api-call.json")))
+	set := defaultSettings()
+	set.MaxRecordBatch = 4
+	h := startInput(t, set, next)
+	key := trailKey("123456789012", "eu-west-1", "p")
+	h.s3.put(bucket, "eu-west-1", key, gz(t, trailFile("p", 30))) // 10 kept, p-0009 poisoned
+	h.q.put("m1", s3EventBody(bucket, "eu-west-1", key))
 	h.waitDeleted(t, 1)
+	ids := next.accepted()
+	assert.Len(t, ids, 9)
+	assert.NotContains(t, ids, "p-0009")
 	assert.Equal(t, 1, h.metrics.get("records dropped"))
+	assert.Equal(t, 9, h.metrics.get("records emitted"))
 }
 
 // While a message is in work, every tick of the heartbeat extends its visibility by the
