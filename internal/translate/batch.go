@@ -7,6 +7,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cjson"
 )
 
 // resourceKey identifies the ResourceLogs a record goes to.
@@ -25,7 +27,7 @@ type Batch struct {
 	lastRecords plog.LogRecordSlice
 	hasLast     bool
 	n           int
-	p           parser
+	p           cjson.Parser
 	t           recordTranslator
 }
 
@@ -75,10 +77,10 @@ func (b *Batch) AddString(record string, fallbackTime, observed time.Time) error
 func (b *Batch) add(record string, fallbackTime, observed time.Time) error {
 	p, t := &b.p, &b.t
 	defer func() { // drop the references to the record and the log record
-		p.data, t.body, t.hasBody = "", pcommon.Map{}, false
-		clear(p.members[:cap(p.members)])
+		p.Release()
+		t.body, t.hasBody = pcommon.Map{}, false
 	}()
-	if err := p.parse(record); err != nil {
+	if err := p.Parse(record); err != nil {
 		return t.recordError(err)
 	}
 	t.f.index(p)
@@ -86,10 +88,10 @@ func (b *Batch) add(record string, fallbackTime, observed time.Time) error {
 	b.n++
 	switch b.opts.Body {
 	case BodyMap:
-		p.build(0, lr.Body())
+		build(p, 0, lr.Body())
 		t.body, t.hasBody = lr.Body().Map(), true
 	case BodyRaw:
-		if p.badUTF8 {
+		if p.BadUTF8 {
 			lr.Body().SetStr(strings.ToValidUTF8(record, "\uFFFD"))
 		} else {
 			lr.Body().SetStr(record)
@@ -102,8 +104,8 @@ func (b *Batch) add(record string, fallbackTime, observed time.Time) error {
 // recordError names the record by the eventID read before the error, if
 // any: the tape holds the members read by then.
 func (t *recordTranslator) recordError(err error) error {
-	if len(t.p.tape) > 0 {
-		if id, ok := t.getString(t.p.membersOf(0), fieldNames[fEventID]); ok {
+	if len(t.p.Tape) > 0 {
+		if id, ok := t.getString(t.p.Members(0), fieldNames[fEventID]); ok {
 			return fmt.Errorf("cloudtrail record %q: %w", id, err)
 		}
 	}
@@ -119,7 +121,7 @@ func (b *Batch) destination() plog.LogRecordSlice {
 	key.account, _ = t.str(fRecipientAccountID)
 	if key.account == "" {
 		if ui, ok := t.object(fUserIdentity); ok {
-			key.account, _ = t.getString(t.p.membersOf(ui), "accountId")
+			key.account, _ = t.getString(t.p.Members(ui), "accountId")
 		}
 	}
 	if b.hasLast && key == b.last {

@@ -3,6 +3,8 @@ package translate
 import (
 	"strconv"
 	"strings"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cjson"
 )
 
 // field is a top-level CloudTrail record field this package reads.
@@ -75,7 +77,7 @@ func lookupField(key string, ascii bool) (field, bool) {
 		return f, true
 	}
 	for f, name := range fieldNames {
-		if foldEqual(key, ascii, name) {
+		if cjson.FoldEqual(key, ascii, name) {
 			return field(f), true
 		}
 	}
@@ -141,13 +143,6 @@ func exactField(key string) (field, bool) {
 	return 0, false
 }
 
-// foldEqual is strings.EqualFold(key, name) for an ASCII name. An ASCII key
-// can only match a name of its length; a key with other bytes can be
-// shorter or longer (the Kelvin sign folds to 'k', 'ſ' to 's').
-func foldEqual(key string, ascii bool, name string) bool {
-	return (!ascii || len(key) == len(name)) && strings.EqualFold(key, name)
-}
-
 // fields holds where the record's known top-level values are on the tape
 // (token indexes; 0, the record itself, means absent or JSON null) and the
 // keys they have in the record.
@@ -159,14 +154,14 @@ type fields struct {
 // index finds the known fields among the record's members, as the record's
 // map would hold them (for a repeated key the last value wins; where two
 // keys match a field ignoring case, the later one wins).
-func (r *fields) index(p *parser) {
+func (r *fields) index(p *cjson.Parser) {
 	*r = fields{}
-	for _, m := range p.membersOf(0) {
-		if p.isNull(m.val) {
+	for _, m := range p.Members(0) {
+		if p.IsNull(m.Val) {
 			continue
 		}
-		if f, ok := lookupField(m.key, m.ascii); ok {
-			r.tok[f], r.key[f] = m.val, m.key
+		if f, ok := lookupField(m.Key, m.ASCII); ok {
+			r.tok[f], r.key[f] = m.Val, m.Key
 		}
 	}
 }
@@ -175,31 +170,31 @@ func (r *fields) index(p *parser) {
 // string (numbers as pcommon.Value.AsString formats them).
 func (t *recordTranslator) scalarString(i int) (string, bool) {
 	p := t.p
-	switch tok := &p.tape[i]; tok.kind {
-	case tokString:
-		s := p.strAt(i)
+	switch tok := &p.Tape[i]; tok.Kind {
+	case cjson.String:
+		s := p.Str(i)
 		return s, s != ""
-	case tokNumber:
-		setNumber(t.num, p.data[tok.start:tok.end], tok.flags&flagIntegral != 0)
+	case cjson.Number:
+		setNumber(t.num, p.Data[tok.Start:tok.End], tok.Flags&cjson.FlagIntegral != 0)
 		return t.num.AsString(), true
-	case tokTrue:
+	case cjson.True:
 		return "true", true
-	case tokFalse:
+	case cjson.False:
 		return "false", true
-	case tokRaw:
-		return strings.ToValidUTF8(p.data[tok.start:tok.end], "\uFFFD"), true
+	case cjson.Raw:
+		return strings.ToValidUTF8(p.Data[tok.Start:tok.End], "\uFFFD"), true
 	}
 	return "", false
 }
 
 // scalarBool accepts a JSON bool or a string strconv.ParseBool takes ("true").
 func (t *recordTranslator) scalarBool(i int) (bool, bool) {
-	switch t.p.tape[i].kind {
-	case tokTrue:
+	switch t.p.Tape[i].Kind {
+	case cjson.True:
 		return true, true
-	case tokFalse:
+	case cjson.False:
 		return false, true
-	case tokString, tokRaw:
+	case cjson.String, cjson.Raw:
 		s, _ := t.scalarString(i)
 		b, err := strconv.ParseBool(s)
 		return b, err == nil
@@ -217,31 +212,31 @@ func (t *recordTranslator) str(f field) (string, bool) {
 // object returns the token of field f when it is a JSON object.
 func (t *recordTranslator) object(f field) (int, bool) {
 	i := t.f.tok[f]
-	return i, i != 0 && t.p.tape[i].kind == tokObject
+	return i, i != 0 && t.p.Tape[i].Kind == cjson.Object
 }
 
 // getKey finds key among an object's members: exactly, else ignoring case.
 // An exact match that is null is no match.
-func (t *recordTranslator) getKey(ms []member, key string) (int, bool) {
+func (t *recordTranslator) getKey(ms []cjson.Member, key string) (int, bool) {
 	for k := range ms {
-		if ms[k].key == key {
-			return ms[k].val, !t.p.isNull(ms[k].val)
+		if ms[k].Key == key {
+			return ms[k].Val, !t.p.IsNull(ms[k].Val)
 		}
 	}
 	for k := range ms {
-		if foldEqual(ms[k].key, ms[k].ascii, key) && !t.p.isNull(ms[k].val) {
-			return ms[k].val, true
+		if cjson.FoldEqual(ms[k].Key, ms[k].ASCII, key) && !t.p.IsNull(ms[k].Val) {
+			return ms[k].Val, true
 		}
 	}
 	return 0, false
 }
 
-func (t *recordTranslator) getObject(ms []member, key string) (int, bool) {
+func (t *recordTranslator) getObject(ms []cjson.Member, key string) (int, bool) {
 	i, ok := t.getKey(ms, key)
-	return i, ok && t.p.tape[i].kind == tokObject
+	return i, ok && t.p.Tape[i].Kind == cjson.Object
 }
 
-func (t *recordTranslator) getString(ms []member, key string) (string, bool) {
+func (t *recordTranslator) getString(ms []cjson.Member, key string) (string, bool) {
 	i, ok := t.getKey(ms, key)
 	if !ok {
 		return "", false

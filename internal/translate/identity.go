@@ -4,13 +4,15 @@ import (
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cjson"
 )
 
 // putUserIdentity maps userIdentity (the object at token ui) the way the
 // contrib awslogs_encoding CloudTrail encoder does; the rest of userIdentity
 // (onBehalfOf, inScopeOf, webIdFederationData, ...) stays in the body only.
 func (t *recordTranslator) putUserIdentity(ui int) {
-	ms := t.p.membersOf(ui)
+	ms := t.p.Members(ui)
 	t.putString(AttrUserID, ms, "userId")
 	t.putString(AttrUserName, ms, "userName")
 	t.putString(AttrUserIdentityAccountID, ms, "accountId")
@@ -26,11 +28,11 @@ func (t *recordTranslator) putUserIdentity(ui int) {
 }
 
 func (t *recordTranslator) putSessionContext(sc int) {
-	ms := t.p.membersOf(sc)
+	ms := t.p.Members(sc)
 	attributes, hasAttributes := t.getObject(ms, "attributes")
 	issuer, hasIssuer := t.getObject(ms, "sessionIssuer")
 	if hasAttributes {
-		ms = t.p.membersOf(attributes)
+		ms = t.p.Members(attributes)
 		if v, ok := t.getKey(ms, "mfaAuthenticated"); ok {
 			if b, ok := t.scalarBool(v); ok {
 				t.putBool(AttrSessionMFAAuthenticated, b)
@@ -39,7 +41,7 @@ func (t *recordTranslator) putSessionContext(sc int) {
 		t.putString(AttrSessionCreationDate, ms, "creationDate")
 	}
 	if hasIssuer {
-		ms = t.p.membersOf(issuer)
+		ms = t.p.Members(issuer)
 		t.putString(AttrSessionIssuerType, ms, "type")
 		t.putString(AttrSessionIssuerPrincipalID, ms, "principalId")
 		t.putString(AttrSessionIssuerARN, ms, "arn")
@@ -49,7 +51,7 @@ func (t *recordTranslator) putSessionContext(sc int) {
 }
 
 func (t *recordTranslator) putTLSDetails(tls int) {
-	ms := t.p.membersOf(tls)
+	ms := t.p.Members(tls)
 	if v, ok := t.getString(ms, "tlsVersion"); ok {
 		t.putStr(AttrTLSProtocolVersion, strings.TrimPrefix(v, "TLSv"))
 	}
@@ -69,14 +71,14 @@ var resourceFields = [...]struct{ key, name string }{
 // with an object, which buildResources maps.
 func (t *recordTranslator) hasResources(i int) bool {
 	p := t.p
-	if p.tape[i].kind != tokArray {
+	if p.Tape[i].Kind != cjson.Array {
 		return false
 	}
-	for j, k := i+1, 0; k < int(p.tape[i].n); k++ {
-		if p.tape[j].kind == tokObject {
+	for j, k := i+1, 0; k < int(p.Tape[i].N); k++ {
+		if p.Tape[j].Kind == cjson.Object {
 			return true
 		}
-		j = p.skip(j)
+		j = p.Skip(j)
 	}
 	return false
 }
@@ -87,17 +89,17 @@ func (t *recordTranslator) hasResources(i int) bool {
 func (t *recordTranslator) buildResources(i int, attrs pcommon.Map) {
 	p := t.p
 	objects := 0
-	for j, k := i+1, 0; k < int(p.tape[i].n); k++ {
-		if p.tape[j].kind == tokObject {
+	for j, k := i+1, 0; k < int(p.Tape[i].N); k++ {
+		if p.Tape[j].Kind == cjson.Object {
 			objects++
 		}
-		j = p.skip(j)
+		j = p.Skip(j)
 	}
 	out := attrs.PutEmptySlice(AttrResources)
 	out.EnsureCapacity(objects)
-	for j, k := i+1, 0; k < int(p.tape[i].n); k++ {
-		if p.tape[j].kind == tokObject {
-			ms := p.membersOf(j)
+	for j, k := i+1, 0; k < int(p.Tape[i].N); k++ {
+		if p.Tape[j].Kind == cjson.Object {
+			ms := p.Members(j)
 			var vals [len(resourceFields)]string
 			n := 0
 			for f, rf := range resourceFields {
@@ -116,6 +118,6 @@ func (t *recordTranslator) buildResources(i int, attrs pcommon.Map) {
 				}
 			}
 		}
-		j = p.skip(j)
+		j = p.Skip(j)
 	}
 }

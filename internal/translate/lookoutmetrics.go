@@ -2,6 +2,8 @@ package translate
 
 import (
 	"strings"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cjson"
 )
 
 // LookoutMetricsEventSource is the eventSource of Lookout for Metrics events.
@@ -21,15 +23,15 @@ type lookoutNames struct {
 // type.
 func (t *recordTranslator) collectLookout(n *lookoutNames, obj int) {
 	p := t.p
-	for _, m := range p.membersOf(obj) {
-		if m.val == noValue || p.tape[m.val].kind != tokString {
+	for _, m := range p.Members(obj) {
+		if m.Val == cjson.NoValue || p.Tape[m.Val].Kind != cjson.String {
 			continue
 		}
-		v := p.strAt(m.val)
+		v := p.Str(m.Val)
 		if v == "" {
 			continue
 		}
-		if dst := n.slot(m.key, m.ascii, v); dst != nil && *dst == "" {
+		if dst := n.slot(m.Key, m.ASCII, v); dst != nil && *dst == "" {
 			*dst = v
 		}
 	}
@@ -37,19 +39,19 @@ func (t *recordTranslator) collectLookout(n *lookoutNames, obj int) {
 
 func (n *lookoutNames) slot(key string, ascii bool, value string) *string {
 	switch {
-	case foldEqual(key, ascii, "AnomalyDetectorArn"):
+	case cjson.FoldEqual(key, ascii, "AnomalyDetectorArn"):
 		return &n.detectorARN
-	case foldEqual(key, ascii, "AnomalyDetectorName"):
+	case cjson.FoldEqual(key, ascii, "AnomalyDetectorName"):
 		return &n.detectorName
-	case foldEqual(key, ascii, "MetricSetArn"):
+	case cjson.FoldEqual(key, ascii, "MetricSetArn"):
 		return &n.metricSetARN
-	case foldEqual(key, ascii, "MetricSetName"):
+	case cjson.FoldEqual(key, ascii, "MetricSetName"):
 		return &n.metricSetName
-	case foldEqual(key, ascii, "AlertArn"):
+	case cjson.FoldEqual(key, ascii, "AlertArn"):
 		return &n.alertARN
-	case foldEqual(key, ascii, "AlertName"):
+	case cjson.FoldEqual(key, ascii, "AlertName"):
 		return &n.alertName
-	case foldEqual(key, ascii, "ResourceArn"):
+	case cjson.FoldEqual(key, ascii, "ResourceArn"):
 		switch kind, _, _ := parseLookoutARN(value); kind {
 		case "AnomalyDetector":
 			return &n.detectorARN

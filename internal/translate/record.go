@@ -6,12 +6,14 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cjson"
 )
 
 // recordTranslator fills one log record from a parsed CloudTrail record,
 // reading its fields from the parser's tape.
 type recordTranslator struct {
-	p *parser
+	p *cjson.Parser
 	f fields
 	// num is scratch space to format numbers the way pcommon does.
 	num pcommon.Value
@@ -49,7 +51,7 @@ func (t *recordTranslator) putBool(name string, b bool) {
 }
 
 // putString adds the non-empty scalar at ms[key] as attribute name.
-func (t *recordTranslator) putString(name string, ms []member, key string) {
+func (t *recordTranslator) putString(name string, ms []cjson.Member, key string) {
 	if s, ok := t.getString(ms, key); ok {
 		t.putStr(name, s)
 	}
@@ -103,7 +105,7 @@ func (t *recordTranslator) putObject(attrs pcommon.Map, name string, f field) {
 			return
 		}
 	}
-	t.p.build(t.f.tok[f], attrs.PutEmpty(name))
+	build(t.p, t.f.tok[f], attrs.PutEmpty(name))
 }
 
 func (t *recordTranslator) setTimes(lr plog.LogRecord, fallbackTime, observed time.Time) {

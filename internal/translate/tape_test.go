@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cjson"
 )
 
 // TestUnquoteMatchesEncodingJSON: strings with escapes or invalid UTF-8 decode
@@ -21,9 +23,9 @@ func TestUnquoteMatchesEncodingJSON(t *testing.T) {
 	} {
 		var want string
 		require.NoError(t, json.Unmarshal([]byte(quoted), &want), quoted)
-		var p parser
-		require.NoError(t, p.parse(`{"k":`+quoted+`}`), quoted)
-		assert.Equal(t, want, p.strAt(2), quoted)
+		var p cjson.Parser
+		require.NoError(t, p.Parse(`{"k":`+quoted+`}`), quoted)
+		assert.Equal(t, want, p.Str(2), quoted)
 	}
 }
 
@@ -32,8 +34,8 @@ func TestMalformedEscapesKeepEncodingJSONWords(t *testing.T) {
 		var s string
 		jsonErr := json.Unmarshal([]byte(quoted), &s)
 		require.Error(t, jsonErr)
-		var p parser
-		err := p.parse(`{"k":` + quoted + `}`)
+		var p cjson.Parser
+		err := p.Parse(`{"k":` + quoted + `}`)
 		require.Error(t, err, quoted)
 		if quoted != `"ok\` {
 			assert.Contains(t, err.Error(), "invalid string: "+jsonErr.Error(), quoted)
@@ -48,7 +50,7 @@ func TestParseIntMatchesStrconv(t *testing.T) {
 		"9223372036854775808", "-9223372036854775809", "123456789012345678901234567890",
 	} {
 		want, err := strconv.ParseInt(s, 10, 64)
-		got, ok := parseInt(s)
+		got, ok := cjson.ParseInt(s)
 		assert.Equal(t, err == nil, ok, s)
 		if ok {
 			assert.Equal(t, want, got, s)

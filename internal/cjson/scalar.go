@@ -1,4 +1,4 @@
-package translate
+package cjson
 
 import (
 	"encoding/json"
@@ -7,8 +7,6 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
-
-	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
 // plainStringByte marks the bytes that a JSON string holds as they are:
@@ -25,8 +23,8 @@ var plainStringByte = func() (t [256]bool) {
 // flags. The string is checked as encoding/json checks it: control
 // characters and malformed escapes are errors, invalid UTF-8 is not (it is
 // decoded as U+FFFD, see strAt). Every byte is looked at once.
-func (p *parser) scanString() (start int, flags uint8, err error) {
-	data := p.data
+func (p *Parser) scanString() (start int, flags uint8, err error) {
+	data := p.Data
 	start = p.pos + 1
 	badEscape := false
 	for i := start; i < len(data); {
@@ -43,7 +41,7 @@ func (p *parser) scanString() (start int, flags uint8, err error) {
 			}
 			return start, flags, nil
 		case c == '\\':
-			flags |= flagDecode
+			flags |= FlagDecode
 			if !validEscape(data, i+1) {
 				badEscape = true // reported at the closing quote, as encoding/json would
 			}
@@ -52,11 +50,11 @@ func (p *parser) scanString() (start int, flags uint8, err error) {
 			p.pos = i
 			return 0, 0, p.fail("control character in string")
 		default:
-			flags |= flagNonASCII
+			flags |= FlagNonASCII
 			r, size := utf8.DecodeRuneInString(data[i:])
 			if r == utf8.RuneError && size == 1 {
-				flags |= flagDecode
-				p.badUTF8 = true
+				flags |= FlagDecode
+				p.BadUTF8 = true
 			}
 			i += size
 		}
@@ -90,7 +88,7 @@ func validEscape(s string, j int) bool {
 
 // invalidString reports a string with a malformed escape, with the words of
 // encoding/json.
-func (p *parser) invalidString(quoted string) error {
+func (p *Parser) invalidString(quoted string) error {
 	var s string
 	msg := "malformed escape"
 	if err := json.Unmarshal([]byte(quoted), &s); err != nil {
@@ -99,22 +97,22 @@ func (p *parser) invalidString(quoted string) error {
 	return p.fail("invalid string: " + msg)
 }
 
-// strAt returns the string of the string token at i: its text, or for one
+// Str returns the string of the string token at i: its text, or for one
 // with escapes or invalid UTF-8, the text decoded exactly as encoding/json
 // decodes it.
-func (p *parser) strAt(i int) string {
-	t := &p.tape[i]
-	s := p.data[t.start:t.end]
-	if t.flags&flagDecode == 0 {
+func (p *Parser) Str(i int) string {
+	t := &p.Tape[i]
+	s := p.Data[t.Start:t.End]
+	if t.Flags&FlagDecode == 0 {
 		return s
 	}
-	return unquote(s)
+	return Unquote(s)
 }
 
-// unquote decodes the contents of a JSON string that scanString accepted.
+// Unquote decodes the contents of a JSON string that scanString accepted.
 // It follows encoding/json's unquote: each invalid UTF-8 byte and each lone
 // surrogate escape becomes U+FFFD.
-func unquote(s string) string {
+func Unquote(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for r := 0; r < len(s); {
@@ -195,17 +193,18 @@ func hexValue(c byte) rune {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // digits consumes one or more digits; it reports whether there was one.
-func (p *parser) digits() bool {
+func (p *Parser) digits() bool {
 	start := p.pos
-	for p.pos < len(p.data) && isDigit(p.data[p.pos]) {
+	for p.pos < len(p.Data) && isDigit(p.Data[p.pos]) {
 		p.pos++
 	}
 	return p.pos > start
 }
 
 // number checks a JSON number (RFC 8259 grammar) and puts it on the tape;
-// setNumber converts it.
-func (p *parser) number() error {
+// the reader converts it (ParseInt,
+// strconv.ParseFloat).
+func (p *Parser) number() error {
 	start := p.pos
 	if p.peek() == '-' {
 		p.pos++
@@ -215,7 +214,7 @@ func (p *parser) number() error {
 	} else if !p.digits() {
 		return p.fail("invalid value")
 	}
-	flags := flagIntegral
+	flags := FlagIntegral
 	if p.peek() == '.' {
 		flags = 0
 		p.pos++
@@ -233,32 +232,14 @@ func (p *parser) number() error {
 			return p.fail("invalid number: no digit in exponent")
 		}
 	}
-	p.push(tokNumber, flags, start, p.pos)
+	p.push(Number, flags, start, p.pos)
 	return nil
 }
 
-// setNumber converts a JSON number. An integral number that fits int64
-// becomes Int, so big integers keep every digit; any other number becomes
-// Double. A number too large for float64 (1e400) is kept as its text in a
-// string value rather than failing the record.
-func setNumber(dst pcommon.Value, text string, integral bool) {
-	if integral {
-		if i, ok := parseInt(text); ok {
-			dst.SetInt(i)
-			return
-		}
-	}
-	if f, err := strconv.ParseFloat(text, 64); err == nil {
-		dst.SetDouble(f)
-		return
-	}
-	dst.SetStr(text)
-}
-
-// parseInt is strconv.ParseInt(text, 10, 64) for the integral JSON numbers
+// ParseInt is strconv.ParseInt(text, 10, 64) for the integral JSON numbers
 // number accepts, without its generality for the short ones that cannot
 // overflow.
-func parseInt(text string) (int64, bool) {
+func ParseInt(text string) (int64, bool) {
 	if len(text) > 18 {
 		i, err := strconv.ParseInt(text, 10, 64)
 		return i, err == nil
