@@ -1,25 +1,21 @@
 package sqsinput
 
 import (
-	"bytes"
-	"errors"
-
-	"github.com/go-json-experiment/json/jsontext"
-
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cjson"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
 )
 
 // Filter is the receiver's event filter (event_sources, event_names, read_only), the same
 // for every input.
 type Filter struct {
-	// Sources keeps records of these event sources; nil or "*" among them keeps all.
+	// Sources keeps records of these event sources; nil keeps all ("*").
 	Sources map[string]bool
 	// Names keeps records of these event names; empty keeps all.
 	Names    map[string]bool
 	ReadOnly poll.ReadOnlyFilter
 }
 
-// NewFilter builds a Filter from the receiver's lists.
+// NewFilter builds a Filter from the receiver's lists; "*" among sources keeps all.
 func NewFilter(sources, names []string, readOnly poll.ReadOnlyFilter) Filter {
 	f := Filter{ReadOnly: readOnly}
 	if len(sources) > 0 {
@@ -41,8 +37,7 @@ func NewFilter(sources, names []string, readOnly poll.ReadOnlyFilter) Filter {
 	return f
 }
 
-// Wants reports whether a record passes. An Insights record is matched by the source
-// and name of its insightDetails.
+// Wants reports whether a record passes.
 func (f Filter) Wants(info RecordInfo) bool {
 	if f.Sources != nil && !f.Sources[info.EventSource] {
 		return false
@@ -65,107 +60,63 @@ type RecordInfo struct {
 	ReadOnly                        bool
 }
 
-// peeker reads RecordInfo from a record's top-level members (and insightDetails), reusing
-// its decoder.
+// peeker reads RecordInfo with the shared tokenizer, matching keys as the translator
+// does (exactly, else ignoring case). An Insights record, which has no top-level source
+// or name, is matched by those of its insightDetails.
 type peeker struct {
-	r   bytes.Reader
-	dec jsontext.Decoder
+	p cjson.Parser
 }
 
-var errNotObject = errors.New("record is not a JSON object")
-
-func (p *peeker) peek(record []byte) (RecordInfo, error) {
-	var info RecordInfo
-	p.r.Reset(record)
-	p.dec.Reset(&p.r, jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
-	if tok, err := p.dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return info, errNotObject
+func (pk *peeker) peek(record []byte) (RecordInfo, error) {
+	p := &pk.p
+	defer p.Release()
+	if err := p.Parse(string(record)); err != nil {
+		return RecordInfo{}, err
 	}
-	insight := RecordInfo{}
-	for p.dec.PeekKind() != '}' {
-		name, err := p.dec.ReadToken()
-		if err != nil {
-			return info, err
-		}
-		switch key := name.String(); {
-		case key == "eventID" || key == "eventSource" || key == "eventName" || key == "readOnly":
-			if err := p.scalar(key, &info); err != nil {
-				return info, err
+	top := p.Members(0)
+	info := RecordInfo{
+		EventID:     pk.str(top, "eventID"),
+		EventSource: pk.str(top, "eventSource"),
+		EventName:   pk.str(top, "eventName"),
+	}
+	if v := find(top, "readOnly"); v >= 0 {
+		t := &p.Tape[v]
+		info.ReadOnly = t.Kind == cjson.True || (t.Kind == cjson.String && p.Str(v) == "true")
+	}
+	if info.EventSource == "" || info.EventName == "" {
+		if v := find(top, "insightDetails"); v >= 0 && p.Tape[v].Kind == cjson.Object {
+			details := append([]cjson.Member(nil), p.Members(v)...)
+			if info.EventSource == "" {
+				info.EventSource = pk.str(details, "eventSource")
 			}
-		case key == "insightDetails" && p.dec.PeekKind() == '{':
-			if err := p.insightDetails(&insight); err != nil {
-				return info, err
-			}
-		default:
-			if err := p.dec.SkipValue(); err != nil {
-				return info, err
+			if info.EventName == "" {
+				info.EventName = pk.str(details, "eventName")
 			}
 		}
-	}
-	if info.EventSource == "" {
-		info.EventSource = insight.EventSource
-	}
-	if info.EventName == "" {
-		info.EventName = insight.EventName
 	}
 	return info, nil
 }
 
-func (p *peeker) scalar(key string, info *RecordInfo) error {
-	tok, err := p.dec.ReadToken()
-	if err != nil {
-		return err
+// str is the string value of the member name, "" when absent or not a string.
+func (pk *peeker) str(ms []cjson.Member, name string) string {
+	v := find(ms, name)
+	if v < 0 || pk.p.Tape[v].Kind != cjson.String {
+		return ""
 	}
-	switch tok.Kind() {
-	case '{', '[':
-		// Not a scalar: skip the rest of it (the token read was its start).
-		return p.skipRest()
-	case '"':
-		switch key {
-		case "eventID":
-			info.EventID = tok.String()
-		case "eventSource":
-			info.EventSource = tok.String()
-		case "eventName":
-			info.EventName = tok.String()
-		case "readOnly":
-			info.ReadOnly = tok.String() == "true"
-		}
-	case 't':
-		info.ReadOnly = info.ReadOnly || key == "readOnly"
-	}
-	return nil
+	return pk.p.Str(v)
 }
 
-func (p *peeker) skipRest() error {
-	depth := p.dec.StackDepth()
-	for p.dec.StackDepth() >= depth {
-		if _, err := p.dec.ReadToken(); err != nil {
-			return err
+// find returns the value token of the member name (exact key first, then any case), or -1.
+func find(ms []cjson.Member, name string) int {
+	for _, m := range ms {
+		if m.Key == name && m.Val != cjson.NoValue {
+			return m.Val
 		}
 	}
-	return nil
-}
-
-func (p *peeker) insightDetails(info *RecordInfo) error {
-	if _, err := p.dec.ReadToken(); err != nil {
-		return err
-	}
-	for p.dec.PeekKind() != '}' {
-		name, err := p.dec.ReadToken()
-		if err != nil {
-			return err
-		}
-		if key := name.String(); key == "eventSource" || key == "eventName" {
-			if err := p.scalar(key, info); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := p.dec.SkipValue(); err != nil {
-			return err
+	for _, m := range ms {
+		if cjson.FoldEqual(m.Key, m.ASCII, name) && m.Val != cjson.NoValue {
+			return m.Val
 		}
 	}
-	_, err := p.dec.ReadToken()
-	return err
+	return -1
 }

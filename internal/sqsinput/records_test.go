@@ -67,29 +67,20 @@ func TestStreamReaderShapes(t *testing.T) {
 	tests := []struct {
 		name, file string
 		want       []string
-		err        string
+		err        bool
 	}{
 		{name: "empty records", file: `{"Records":[]}`},
 		{name: "other members first and after", file: `{"x":{"Records":[{"no":1}]},"Records":[{"a":1}],"z":[]}`, want: []string{`{"a":1}`}},
 		{name: "invalid UTF-8 and duplicate keys kept", file: "{\"Records\":[{\"a\":\"\xff\",\"a\":2}]}", want: []string{"{\"a\":\"\xff\",\"a\":2}"}},
-		{name: "no records member", file: `{"x":1}`, err: "not a CloudTrail log file"},
-		{name: "records not an array", file: `{"Records":{"a":1}}`, err: "not a CloudTrail log file"},
-		{name: "array file", file: `[{"a":1}]`, err: "not a CloudTrail log file"},
-		{name: "empty file", file: ``, err: "unexpected EOF"},
-		{name: "truncated", file: `{"Records":[{"a":1},{"b":`, want: []string{`{"a":1}`}, err: "unexpected EOF"},
-		{name: "syntax error mid-file", file: `{"Records":[{"a":1},{"b" 2}]}`, want: []string{`{"a":1}`}, err: "jsontext"},
-		{name: "trailing data", file: `{"Records":[]} {"Records":[]}`, err: "trailing data"},
+		{name: "empty file", file: ``, err: true},
+		{name: "truncated", file: `{"Records":[{"a":1},{"b":`, want: []string{`{"a":1}`}, err: true},
+		{name: "brackets do not match", file: `{"Records":[{"a":1},{"b":[2}]}`, want: []string{`{"a":1}`}, err: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := readAll(t, []byte(tt.file))
 			assert.Equal(t, tt.want, got)
-			if tt.err == "" {
-				assert.NoError(t, err)
-			} else {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), tt.err)
-			}
+			assert.Equal(t, tt.err, err != nil, "error: %v", err)
 		})
 	}
 }
