@@ -15,8 +15,12 @@ TRACEDCLIENT   := bin/tracedclient
 NOSUMDB        := github.com/aws/aws-sdk-go-v2/service/lookoutmetrics
 # Tests talk to loopback only: never let the SDK look for EC2 instance metadata.
 export AWS_EC2_METADATA_DISABLED := true
+# The third-party servers of the SQS input's integration tests (.ci/install-servers.sh);
+# under CI=true a test that misses one fails.
+export VERSITYGW_BIN   := $(CURDIR)/.tools/bin/versitygw
+export FAUXQS_LAUNCHER := $(CURDIR)/.tools/bin/fauxqs-launch
 
-.PHONY: all test vet lint generate check-generate check-tidy unit fuzz reliability build awsemu run bench tools clean
+.PHONY: all test vet lint generate check-generate check-tidy unit fuzz reliability build awsemu run bench tools servers clean
 
 all: build
 
@@ -41,7 +45,7 @@ check-tidy:
 	$(GO) mod tidy -diff
 
 # Unit, integration and end-to-end tests; the end-to-end ones run the two binaries.
-unit: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
+unit: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT) servers
 	@mkdir -p build && rm -f build/reliability-short.txt
 	OTELCOL_BIN=$(CURDIR)/$(OTELCOL) AWSEMU_BIN=$(CURDIR)/$(AWSEMU) TRACEDCLIENT_BIN=$(CURDIR)/$(TRACEDCLIENT) \
 		E2E_REPORT=$(CURDIR)/build/reliability-short.txt $(GO) test -race -count=1 ./...
@@ -111,7 +115,11 @@ bench: $(OTELCOL) $(AWSEMU) $(BENCHSTAT)
 		AWSEMU_BIN=$(CURDIR)/$(AWSEMU) $(GO) test -count=1 -timeout 60m -run 'TestPerf' ./internal/e2e
 	@cat build/perf.txt
 
-tools: $(GOLANGCI_LINT) $(BUILDER) $(BENCHSTAT)
+tools: $(GOLANGCI_LINT) $(BUILDER) $(BENCHSTAT) servers
+
+# versitygw (S3) and fauxqs (SQS, SNS) for the SQS input's tests, pinned, into .tools/.
+servers:
+	bash .ci/install-servers.sh
 
 $(BENCHSTAT):
 	GOBIN=$(TOOLS_BIN) $(GO) install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)

@@ -170,7 +170,7 @@ func (s *s3Server) requests() []string {
 func testAWSConfig() aws.Config {
 	return aws.Config{
 		Region:      "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
+		Credentials: credentials.NewStaticCredentialsProvider(testAccessKey, testSecretKey, ""),
 		HTTPClient:  &http.Client{Transport: &http.Transport{}},
 	}
 }
@@ -216,7 +216,7 @@ type manualTicker struct {
 func (m *manualTicker) C() <-chan time.Time { return m.c }
 func (m *manualTicker) Stop()               { m.once.Do(func() { close(m.stopped) }) }
 
-func requireEventually(t *testing.T, cond func() bool, msg string) {
+func requireEventually(t *testing.T, cond func() bool, msg string, args ...any) {
 	t.Helper()
-	require.Eventually(t, cond, 10*time.Second, 5*time.Millisecond, msg)
+	require.Eventually(t, cond, 10*time.Second, 5*time.Millisecond, append([]any{msg}, args...)...)
 }

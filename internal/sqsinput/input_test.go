@@ -41,6 +41,12 @@ func (m *countMetrics) Message(_ context.Context, k Kind, o string) {
 }
 func (m *countMetrics) File(_ context.Context, c Class, o string)  { m.inc("file "+c.String()+" "+o, 1) }
 func (m *countMetrics) Records(_ context.Context, o string, n int) { m.inc("records "+o, n) }
+func (m *countMetrics) String() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return fmt.Sprint(m.n)
+}
+
 func (m *countMetrics) sum(prefix, suffix string) int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -119,12 +125,20 @@ func defaultSettings() Settings {
 }
 
 func startInput(t *testing.T, set Settings, next *recordingConsumer) *harness {
+	return startInputWith(t, set, next, nil)
+}
+
+// startInputWith runs an input on a fake queue; objects nil reads from a local S3 server.
+func startInputWith(t *testing.T, set Settings, next *recordingConsumer, objects Objects) *harness {
 	t.Helper()
 	h := &harness{q: newFakeQueue(), s3: newS3Server(t), next: next, metrics: &countMetrics{},
 		idx: dedupe.New(time.Hour, 0, nil), done: make(chan struct{}), tickers: make(chan *manualTicker, 100)}
+	if objects == nil {
+		objects = NewS3Objects(testAWSConfig(), h.s3.URL, "us-east-1")
+	}
 	in := New(set, Deps{
 		Queue:   h.q,
-		Objects: NewS3Objects(testAWSConfig(), h.s3.URL, "us-east-1"),
+		Objects: objects,
 		Next:    next, Dedupe: h.idx, Metrics: h.metrics,
 		NewTicker: func(time.Duration) Ticker {
 			mt := &manualTicker{c: make(chan time.Time), stopped: make(chan struct{})}
