@@ -430,3 +430,18 @@ func TestPreloadedIndexDropsDuplicates(t *testing.T) {
 	assert.Empty(t, h.next.accepted())
 	assert.Equal(t, 1, h.metrics.get("records duplicate"))
 }
+
+// An S3 body that stalls mid-file ends the read after ReadIdleTimeout: the worker is
+// freed and the message left for another try, not held forever by the heartbeat.
+func TestStalledS3ReadIsAbandoned(t *testing.T) {
+	set := defaultSettings()
+	set.ReadIdleTimeout = 50 * time.Millisecond
+	h := startInput(t, set, &recordingConsumer{})
+	key := trailKey("123456789012", "eu-west-1", "stall")
+	h.s3.put(bucket, "eu-west-1", key, gz(t, trailFile("st", 3000)))
+	h.s3.hold = func(r *http.Request) { <-r.Context().Done() } // never sends the second half
+	h.q.put("m1", s3EventBody(bucket, "eu-west-1", key))
+	requireEventually(t, func() bool { return h.metrics.get("message s3_event retry") == 1 }, "message left")
+	assert.Equal(t, 1, h.metrics.get("file trail s3_error"))
+	assert.Empty(t, h.q.deletedIDs())
+}

@@ -5,9 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"go.uber.org/zap"
 )
+
+// errReadStalled ends an object whose body made no progress for ReadIdleTimeout.
+var errReadStalled = errors.New("S3 object read stalled")
+
+// idleGuard cancels the object's request when one Read takes longer than idle (time the
+// pipeline takes between reads does not count).
+type idleGuard struct {
+	r      io.Reader
+	idle   time.Duration
+	cancel context.CancelCauseFunc
+}
+
+func (g *idleGuard) Read(p []byte) (int, error) {
+	t := time.AfterFunc(g.idle, func() { g.cancel(errReadStalled) })
+	n, err := g.r.Read(p)
+	t.Stop()
+	return n, err
+}
 
 // errRefused marks a pipeline refusal that is not permanent: the records come again.
 var errRefused = errors.New("pipeline refused records")
@@ -19,6 +38,10 @@ func (in *Input) readObject(ctx context.Context, obj Object) error {
 		in.deps.Metrics.File(ctx, class, "skipped")
 		return nil
 	}
+	// A read that makes no progress for ReadIdleTimeout ends the object's request, so a
+	// stalled connection cannot hold a worker (and, through the heartbeat, the message).
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	body, err := in.deps.Objects.Open(ctx, obj)
 	if errors.Is(err, ErrObjectNotFound) {
 		// Gone for good (deleted, expired): retrying cannot bring it back.
@@ -32,8 +55,14 @@ func (in *Input) readObject(ctx context.Context, obj Object) error {
 		return err
 	}
 	defer body.Close()
-	if err := in.stream(ctx, body); err != nil {
+	guarded := &idleGuard{r: body, idle: in.set.ReadIdleTimeout, cancel: cancel}
+	if err := in.stream(ctx, guarded); err != nil {
+		if context.Cause(ctx) == errReadStalled {
+			err = errReadStalled
+		}
 		switch {
+		case err == errReadStalled:
+			in.deps.Metrics.File(ctx, class, "s3_error")
 		case ctx.Err() != nil:
 		case errors.Is(err, errRefused):
 			in.deps.Metrics.File(ctx, class, "refused")

@@ -45,8 +45,10 @@ type Settings struct {
 	WaitTime          time.Duration
 	VisibilityTimeout time.Duration
 	MaxRecordBatch    int
-	Filter            Filter
-	Translate         translate.Options
+	// ReadIdleTimeout ends an S3 read that makes no progress for this long (default 2m).
+	ReadIdleTimeout time.Duration
+	Filter          Filter
+	Translate       translate.Options
 	// Redact rewrites every record before translation; nil changes nothing.
 	Redact *redact.Redactor
 }
@@ -100,6 +102,9 @@ func New(set Settings, deps Deps) *Input {
 	set.Workers = max(set.Workers, 1)
 	set.MaxMessages = min(max(set.MaxMessages, 1), 10)
 	set.MaxRecordBatch = max(set.MaxRecordBatch, 1)
+	if set.ReadIdleTimeout <= 0 {
+		set.ReadIdleTimeout = defaultReadIdleTimeout
+	}
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
@@ -123,6 +128,9 @@ func New(set Settings, deps Deps) *Input {
 	}
 	return &Input{set: set, deps: deps}
 }
+
+// defaultReadIdleTimeout is Settings.ReadIdleTimeout's default.
+const defaultReadIdleTimeout = 2 * time.Minute
 
 // Receive errors are retried after receiveRetryBase, doubling up to receiveRetryMax.
 const (

@@ -55,11 +55,17 @@ func (r *cloudtrailReceiver) buildSQS(ctx context.Context) (*sqsinput.Input, err
 	}), nil
 }
 
-// dedupeIndex is the receiver's one index of emitted event IDs, shared by its inputs and
-// kept for max_event_delay.
+// dedupeIndex is the receiver's one index of emitted event IDs, shared by its inputs. An
+// ID is kept for max_event_delay (how late LookupEvents may see an event EventBridge
+// already brought), and at least two SQS visibility timeouts, so that a message that
+// comes back after a failure finds the records it had delivered.
 func (r *cloudtrailReceiver) dedupeIndex() *dedupe.Index {
 	if r.dedupe == nil {
-		r.dedupe = dedupe.New(r.cfg.MaxEventDelay, dedupe.DefaultMaxEntries, r.now)
+		age := r.cfg.MaxEventDelay
+		if r.cfg.SQS.Enabled() {
+			age = max(age, 2*r.cfg.SQS.VisibilityTimeout)
+		}
+		r.dedupe = dedupe.New(age, dedupe.DefaultMaxEntries, r.now)
 	}
 	return r.dedupe
 }
