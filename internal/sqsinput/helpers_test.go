@@ -107,7 +107,7 @@ type s3Server struct {
 
 var scopeRE = regexp.MustCompile(`Credential=[^/]+/\d{8}/([a-z0-9-]+)/s3/`)
 
-func newS3Server(t *testing.T) *s3Server {
+func newS3Server(t testing.TB) *s3Server {
 	s := &s3Server{objects: map[string][]byte{}, regions: map[string]string{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
