@@ -57,11 +57,11 @@ func (in *Input) readObject(ctx context.Context, obj Object) error {
 	defer body.Close()
 	guarded := &idleGuard{r: body, idle: in.set.ReadIdleTimeout, cancel: cancel}
 	if err := in.stream(ctx, guarded); err != nil {
-		if context.Cause(ctx) == errReadStalled {
+		if errors.Is(context.Cause(ctx), errReadStalled) {
 			err = errReadStalled
 		}
 		switch {
-		case err == errReadStalled:
+		case errors.Is(err, errReadStalled):
 			in.deps.Metrics.File(ctx, class, "s3_error")
 		case ctx.Err() != nil:
 		case errors.Is(err, errRefused):

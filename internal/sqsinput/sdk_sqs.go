@@ -31,9 +31,9 @@ func NewSQSQueue(cfg aws.Config, queueURL, endpoint string) *SQSQueue {
 func (q *SQSQueue) Receive(ctx context.Context, maxMessages int, wait, visibility time.Duration) ([]Delivery, error) {
 	out, err := q.Client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
 		QueueUrl:                    aws.String(q.QueueURL),
-		MaxNumberOfMessages:         int32(maxMessages),
-		WaitTimeSeconds:             int32(wait / time.Second),
-		VisibilityTimeout:           int32(max(visibility/time.Second, 0)),
+		MaxNumberOfMessages:         int32(min(max(maxMessages, 1), 10)),
+		WaitTimeSeconds:             seconds(wait),
+		VisibilityTimeout:           seconds(visibility),
 		MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameApproximateReceiveCount},
 	})
 	if err != nil {
@@ -59,8 +59,13 @@ func (q *SQSQueue) Delete(ctx context.Context, receiptHandle string) error {
 func (q *SQSQueue) ChangeVisibility(ctx context.Context, receiptHandle string, timeout time.Duration) error {
 	_, err := q.Client.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{
 		QueueUrl: aws.String(q.QueueURL), ReceiptHandle: aws.String(receiptHandle),
-		VisibilityTimeout: int32(timeout / time.Second)})
+		VisibilityTimeout: seconds(timeout)})
 	return err
+}
+
+// seconds is d in whole seconds as SQS takes them, within 0 and 12 hours (SQS's limits).
+func seconds(d time.Duration) int32 {
+	return int32(min(max(d, 0), 12*time.Hour) / time.Second)
 }
 
 // QueueRegion is the region in an SQS queue URL (https://sqs.<region>.amazonaws.com/...,
