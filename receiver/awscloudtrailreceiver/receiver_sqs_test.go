@@ -24,6 +24,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
 
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/sqsinput"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/sqsinput/sqstest"
 	"github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver/internal/metadatatest"
 )
@@ -227,4 +228,28 @@ func (c *refusingLogs) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
 		return errors.New("downstream unavailable")
 	}
 	return c.sink.ConsumeLogs(ctx, ld)
+}
+
+// A queue URL that names no region, with no sqs.region and no region in the environment:
+// Start fails naming the key (Validate reads nothing from the host to know it).
+func TestSQSStartWithoutRegionNamesTheKey(t *testing.T) {
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	cfg := createDefaultConfig().(*Config)
+	cfg.LookupEvents = false
+	cfg.SQS.QueueURL = "http://127.0.0.1:9/000000000000/q"
+	require.NoError(t, cfg.Validate())
+	r, err := newReceiver(metadatatest.NewSettings(componenttest.NewTelemetry()), cfg, new(consumertest.LogsSink))
+	require.NoError(t, err)
+	err = r.Start(context.Background(), newTestHost())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "sqs.region")
+	require.NoError(t, r.Shutdown(context.Background()))
+}
+
+func TestQueueRegionFromURL(t *testing.T) {
+	assert.Equal(t, "eu-west-1", sqsinput.QueueRegion("https://sqs.eu-west-1.amazonaws.com/123456789012/q"))
+	assert.Equal(t, "us-east-2", sqsinput.QueueRegion("https://us-east-2.queue.amazonaws.com/123456789012/q"))
+	assert.Equal(t, "cn-north-1", sqsinput.QueueRegion("https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q"))
+	assert.Empty(t, sqsinput.QueueRegion("http://127.0.0.1:4566/000000000000/q"))
 }
