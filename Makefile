@@ -90,7 +90,7 @@ run: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
 # Every fuzz target for a short, fixed time (the seed corpora also run in `unit`).
 FUZZTIME ?= 10s
 FUZZ_TARGETS := internal/translate:FuzzTranslate internal/translate:FuzzParseObject internal/cloudtrail:FuzzLookupResponse \
-	internal/redact:FuzzRecord
+	internal/redact:FuzzRecord internal/sqsinput:FuzzParse
 fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$fn ($(FUZZTIME))"; \
