@@ -20,34 +20,53 @@ export AWS_EC2_METADATA_DISABLED := true
 export VERSITYGW_BIN   := $(CURDIR)/.tools/bin/versitygw
 export FAUXQS_LAUNCHER := $(CURDIR)/.tools/bin/fauxqs-launch
 
-.PHONY: all test vet lint generate check-generate check-tidy unit fuzz reliability build awsemu run bench tools servers clean
+.PHONY: all test test-steps vet lint generate check-generate check-tidy unit demo fuzz reliability build awsemu run bench tools servers clean
 
 all: build
 
-test: vet lint check-generate check-tidy unit fuzz
+# Two modules: the product (this directory) and the demo (emulator, traced client,
+# end-to-end suites), joined by go.work. Every check runs in both.
+MODULES := . demo
+
+# Everything, with the elapsed time at the end.
+test:
+	@start=$$(date +%s); $(MAKE) --no-print-directory test-steps; rc=$$?; \
+	echo "make test: $$(( $$(date +%s) - start ))s, exit $$rc"; exit $$rc
+
+test-steps: vet lint check-generate check-tidy unit demo fuzz
 
 vet:
-	$(GO) vet ./...
+	@for m in $(MODULES); do echo "go vet ($$m)"; (cd $$m && $(GO) vet ./...) || exit 1; done
 
 lint: $(GOLANGCI_LINT)
-	$(GOLANGCI_LINT) run ./...
+	@for m in $(MODULES); do echo "golangci-lint ($$m)"; (cd $$m && $(GOLANGCI_LINT) run ./...) || exit 1; done
 
 generate:
 	$(GO) generate ./...
 
-# Regenerate mdatagen output and fail if anything changed: generated code stays generated.
-check-generate: generate
-	@if [ -n "$$(git status --porcelain -- receiver processor)" ]; then \
-		echo "generated code is out of date; run 'make generate' and commit:"; \
-		git status --porcelain -- receiver processor; git --no-pager diff --stat -- receiver processor; exit 1; fi
+# Regenerate mdatagen output and fail if that changed any generated file (generated_*.go,
+# internal/metadata*, documentation.md): generated code stays generated. Other local
+# edits under receiver/ or processor/ do not matter.
+GENERATED_SUMS = find receiver processor -type f \( -name 'generated_*.go' -o -name documentation.md \
+	-o -path '*/internal/metadata/*' -o -path '*/internal/metadatatest/*' \) -print0 | sort -z | xargs -0 sha256sum
+check-generate:
+	@before="$$($(GENERATED_SUMS))"; $(GO) generate ./... || exit 1; after="$$($(GENERATED_SUMS))"; \
+	if [ "$$before" != "$$after" ]; then \
+		echo "generated code is out of date (now regenerated); commit it:"; \
+		diff <(echo "$$before") <(echo "$$after") | sed -n 's/^> [0-9a-f]*  /  /p'; exit 1; fi
 
 check-tidy:
-	$(GO) mod tidy -diff
+	@for m in $(MODULES); do echo "go mod tidy -diff ($$m)"; (cd $$m && GOWORK=off $(GO) mod tidy -diff) || exit 1; done
 
-# Unit, integration and end-to-end tests; the end-to-end ones run the two binaries.
-unit: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT) servers
+# The product module's unit and integration tests: no binaries needed.
+unit: servers
+	$(GO) test -race -count=1 ./...
+
+# The demo module's tests: the emulator, the traced client and the end-to-end suite,
+# which runs the binaries (built first).
+demo: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
 	@mkdir -p build && rm -f build/reliability-short.txt
-	OTELCOL_BIN=$(CURDIR)/$(OTELCOL) AWSEMU_BIN=$(CURDIR)/$(AWSEMU) TRACEDCLIENT_BIN=$(CURDIR)/$(TRACEDCLIENT) \
+	cd demo && OTELCOL_BIN=$(CURDIR)/$(OTELCOL) AWSEMU_BIN=$(CURDIR)/$(AWSEMU) TRACEDCLIENT_BIN=$(CURDIR)/$(TRACEDCLIENT) \
 		E2E_REPORT=$(CURDIR)/build/reliability-short.txt $(GO) test -race -count=1 ./...
 	@cat build/reliability-short.txt 2>/dev/null || true
 
@@ -59,11 +78,11 @@ $(OTELCOL): $(BUILDER) builder-config.yaml go.mod go.sum $(shell find receiver p
 
 awsemu: $(AWSEMU)
 
-$(TRACEDCLIENT): $(shell find cmd/tracedclient -name '*.go' -not -name '*_test.go')
-	$(GO) build -o $(TRACEDCLIENT) ./cmd/tracedclient
+$(TRACEDCLIENT): demo/go.mod $(shell find demo/cmd/tracedclient -name '*.go' -not -name '*_test.go')
+	cd demo && $(GO) build -o $(CURDIR)/$(TRACEDCLIENT) ./cmd/tracedclient
 
-$(AWSEMU): $(shell find internal/awsemu cmd/awsemu -name '*.go' -not -name '*_test.go' 2>/dev/null)
-	$(GO) build -o $(AWSEMU) ./cmd/awsemu
+$(AWSEMU): demo/go.mod $(shell find internal/awsemu demo/lmemu demo/cmd/awsemu -name '*.go' -not -name '*_test.go' 2>/dev/null)
+	cd demo && $(GO) build -o $(CURDIR)/$(AWSEMU) ./cmd/awsemu
 
 # The main job on the embedded default: the emulator with an hour of Lookout for Metrics
 # history, the collector printing every log record it polls from it, and two traced
@@ -84,14 +103,18 @@ run: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
 	( sleep 3; exec $(TRACEDCLIENT) -endpoint http://$(RUN_ADDR) -mode xray -calls 1000000 -rate 0.25 \
 		-xray-daemon 127.0.0.1:2000 -access-key ASIADEPLOY0000000003 ) > build/run/tracedclient-xray.log 2>&1 & xray=$$!; \
 	AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=emulator-does-not-check \
-	AWS_REGION=us-east-1 $(OTELCOL) --config testdata/run.yaml; status=$$?; \
+	AWS_ENDPOINT_URL_STS=http://$(RUN_ADDR) AWS_REGION=us-east-1 $(OTELCOL) --config testdata/run.yaml; status=$$?; \
 	[ $$status -eq 0 ] || [ $$status -eq 130 ]
 
 # Every fuzz target for a short, fixed time (the seed corpora also run in `unit`).
 FUZZTIME ?= 10s
 FUZZ_TARGETS := internal/translate:FuzzTranslate internal/translate:FuzzParseObject internal/cloudtrail:FuzzLookupResponse \
-	internal/redact:FuzzRecord internal/sqsinput:FuzzParse
+	internal/redact:FuzzRecord internal/redact:FuzzRedactDifferential internal/cjson:FuzzRecordStream \
+	internal/poll:FuzzStreamPages internal/sqsinput:FuzzParse
+# Random page-shape histories played against a poll stream (100 under -short, 300 in unit).
+POLL_PROPERTY_SEEDS ?= 5000
 fuzz:
+	POLL_PROPERTY_SEEDS=$(POLL_PROPERTY_SEEDS) $(GO) test -count=1 -timeout 30m -run '^TestStreamProperty$$' ./internal/poll
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$fn ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./$$pkg || exit 1; done
@@ -99,8 +122,8 @@ fuzz:
 # The full reliability suite: the real binaries, full-size scenarios, one table.
 reliability: $(OTELCOL) $(AWSEMU)
 	@mkdir -p build
-	E2E_FULL=1 E2E_REPORT=$(CURDIR)/build/reliability.txt OTELCOL_BIN=$(CURDIR)/$(OTELCOL) \
-		AWSEMU_BIN=$(CURDIR)/$(AWSEMU) $(GO) test -count=1 -timeout 60m -run 'TestReliability' ./internal/e2e
+	cd demo && E2E_FULL=1 E2E_REPORT=$(CURDIR)/build/reliability.txt OTELCOL_BIN=$(CURDIR)/$(OTELCOL) \
+		AWSEMU_BIN=$(CURDIR)/$(AWSEMU) $(GO) test -count=1 -timeout 60m -run 'TestReliability' ./e2e
 	@cat build/reliability.txt
 
 # Go benchmarks (medians of 6 runs, by benchstat), then the process-level runs against the
@@ -112,8 +135,8 @@ bench: $(OTELCOL) $(AWSEMU) $(BENCHSTAT)
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./internal/... ./processor/... > build/bench.txt
 	$(BENCHSTAT) build/bench.txt
 	SQS_BIG_FILE_MB=1024 $(GO) test -count=1 -run TestBigTrailFileBoundedMemory -v ./internal/sqsinput | grep -E 'streamed|^(ok|FAIL|---)'
-	E2E_PERF=1 E2E_PERF_REPORT=$(CURDIR)/build/perf.txt OTELCOL_BIN=$(CURDIR)/$(OTELCOL) \
-		AWSEMU_BIN=$(CURDIR)/$(AWSEMU) $(GO) test -count=1 -timeout 60m -run 'TestPerf' ./internal/e2e
+	cd demo && E2E_PERF=1 E2E_PERF_REPORT=$(CURDIR)/build/perf.txt OTELCOL_BIN=$(CURDIR)/$(OTELCOL) \
+		AWSEMU_BIN=$(CURDIR)/$(AWSEMU) $(GO) test -count=1 -timeout 60m -run 'TestPerf' ./e2e
 	@cat build/perf.txt
 
 tools: $(GOLANGCI_LINT) $(BUILDER) $(BENCHSTAT) servers

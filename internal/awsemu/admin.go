@@ -19,13 +19,15 @@ import (
 //	GET  /_awsemu/stats     request counters, event counts per account-region
 //	GET  /_awsemu/faults    the fault knobs
 //	PUT  /_awsemu/faults    replace the fault knobs (JSON Faults; durations as "250ms")
-//	POST /_awsemu/workload  run a live Lookout for Metrics workload against this
-//	                        server: {"rate":5,"duration":"1m","calls":0,"seed":1,
-//	                        "wait":false}; with wait it answers when done, with a summary
+//
+// Extensions add endpoints with HandleAdmin: the demo module's Lookout for Metrics
+// emulator serves POST /_awsemu/workload, a live workload against this server.
 const AdminPrefix = "/_awsemu/"
 
-// adminState tracks the workloads started over the admin API.
+// adminState holds the endpoints extensions added and tracks their jobs (RunJob).
 type adminState struct {
+	handlers map[string]http.HandlerFunc // by "METHOD name"
+
 	mu      sync.Mutex
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -34,7 +36,7 @@ type adminState struct {
 }
 
 func newAdminState() *adminState {
-	a := &adminState{}
+	a := &adminState{handlers: map[string]http.HandlerFunc{}}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	return a
 }
@@ -49,7 +51,12 @@ func (a *adminState) stop() {
 }
 
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
-	switch r.Method + " " + strings.TrimPrefix(r.URL.Path, AdminPrefix) {
+	endpoint := r.Method + " " + strings.TrimPrefix(r.URL.Path, AdminPrefix)
+	if h, ok := s.admin.handlers[endpoint]; ok {
+		h(w, r)
+		return
+	}
+	switch endpoint {
 	case "GET events":
 		s.adminEvents(w, r)
 	case "GET stats":
@@ -64,8 +71,6 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 		s.SetFaults(doc.faults())
 		writeJSON(w, http.StatusOK, faultsDoc(s.Faults()))
-	case "POST workload":
-		s.adminWorkload(w, r)
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{"message": "no admin endpoint " + r.Method + " " + r.URL.Path})
 	}
@@ -123,7 +128,7 @@ func (s *Server) adminStats() AdminStats {
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	body, _ := json.Marshal(v)
-	w.Header().Set("Content-Type", restJSONContentType)
+	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
 }

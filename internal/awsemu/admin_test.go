@@ -1,51 +1,15 @@
 package awsemu
 
 import (
-	"bufio"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	lm "github.com/aws/aws-sdk-go-v2/service/lookoutmetrics"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func TestAdminEventsAndStats(t *testing.T) {
-	h := lmHarness(t, Options{})
-	SeedLookoutMetrics(h.srv.Store(), SeedOptions{Events: 30, End: t0.Add(-time.Hour), Seed: 1})
-	h.srv.Store().Add(NewRecord(RecordSpec{EventTime: t0.Add(-time.Minute)})) // an EC2 event
-	out, err := h.lm(aliceKey).ListAnomalyDetectors(bg, &lm.ListAnomalyDetectorsInput{})
-	require.NoError(t, err)
-	reqID := requestID(t, out.ResultMetadata)
-
-	resp, err := http.Get(h.url + AdminPrefix + "events?eventSource=" + LookoutMetricsEventSource)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	assert.Equal(t, "application/x-ndjson", resp.Header.Get("Content-Type"))
-	var lines []eventLine
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		var l eventLine
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &l), sc.Text())
-		lines = append(lines, l)
-	}
-	require.Len(t, lines, 31, "30 seeded and 1 recorded; the EC2 event is filtered out")
-	assert.Equal(t, reqID, lines[0].RequestID, "newest first")
-	assert.Equal(t, "ListAnomalyDetectors", lines[0].EventName)
-	assert.Equal(t, t0.Add(5*time.Minute), lines[0].VisibleAt)
-	assert.Equal(t, DefaultAccountID, lines[0].Account)
-	assert.Equal(t, "us-east-1", lines[0].Region)
-
-	var st AdminStats
-	getJSON(t, h.url+AdminPrefix+"stats", &st)
-	assert.Equal(t, 32, st.Events)
-	assert.Equal(t, 31, st.VisibleEvents, "the recorded call is not delivered yet")
-	assert.Equal(t, 1, st.Requests.Requests, "admin calls are not counted")
-	assert.Equal(t, []StreamStats{{Account: DefaultAccountID, Region: "us-east-1", Events: 32, Visible: 31}}, st.Streams)
-}
 
 func getJSON(t *testing.T, url string, v any) {
 	t.Helper()
@@ -69,7 +33,7 @@ func send(t *testing.T, method, url, body string) (int, map[string]any) {
 }
 
 func TestAdminFaults(t *testing.T) {
-	h := lmHarness(t, Options{})
+	h := newHarness(t, Options{})
 	status, out := send(t, http.MethodPut, h.url+AdminPrefix+"faults",
 		`{"errorRate":0.25,"latency":"150ms","lateDeliveryRate":0.1,"lateDeliveryExtra":3600000000000,"throttleStorm":true}`)
 	require.Equal(t, http.StatusOK, status)
@@ -85,19 +49,4 @@ func TestAdminFaults(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, status)
 	status, _ = send(t, http.MethodDelete, h.url+AdminPrefix+"faults", ``)
 	assert.Equal(t, http.StatusNotFound, status)
-}
-
-func TestAdminWorkload(t *testing.T) {
-	h := lmHarness(t, Options{})
-	status, out := send(t, http.MethodPost, h.url+AdminPrefix+"workload", `{"calls":40,"seed":5,"wait":true}`)
-	require.Equal(t, http.StatusOK, status, out)
-	assert.InDelta(t, 40, out["calls"], 0)
-	assert.Len(t, h.srv.Store().All(), 40)
-
-	status, _ = send(t, http.MethodPost, h.url+AdminPrefix+"workload", `{"calls":20,"seed":6}`)
-	require.Equal(t, http.StatusAccepted, status)
-	h.srv.admin.wg.Wait()
-	assert.Len(t, h.srv.Store().All(), 60)
-	status, _ = send(t, http.MethodPost, h.url+AdminPrefix+"workload", `{"wait":true}`)
-	assert.Equal(t, http.StatusBadRequest, status, "waiting for an endless workload")
 }

@@ -19,9 +19,10 @@ const (
 
 // operation is one awsJson1_1 operation, addressed by X-Amz-Target.
 type operation struct {
-	name   string // e.g. "LookupEvents"
-	quota  bool   // subject to the per account-region token bucket
-	handle func(c *call) (any, *apiError)
+	name    string // e.g. "LookupEvents"
+	service string // the IAM service prefix, e.g. "cloudtrail"
+	quota   bool   // subject to the per account-region token bucket
+	handle  func(c *call) (any, *apiError)
 }
 
 // call is one authenticated request to an operation.
@@ -40,7 +41,7 @@ type apiError struct {
 	Status  int
 	Code    string
 	Message string
-	Extra   map[string]any // restJson1 only: further error members (ResourceId, Fields...)
+	Extra   map[string]any // further error members (ResourceId, Fields, Reason...)
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -68,7 +69,7 @@ func (s *Server) process(r *http.Request, rec *RequestRecord, target string) (an
 	if !ok {
 		return nil, badRequest("UnknownOperationException", "unknown operation %q", target)
 	}
-	rec.Operation = op.name
+	rec.Operation, rec.Service = op.name, op.service
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
 	if err != nil {
 		return nil, badRequest("SerializationException", "reading body: %v", err)
@@ -107,10 +108,11 @@ func (s *Server) fail(w http.ResponseWriter, rec *RequestRecord, e *apiError) {
 }
 
 func writeAPIError(w http.ResponseWriter, e *apiError) {
-	body, _ := json.Marshal(struct {
-		Type    string `json:"__type"`
-		Message string `json:"message"`
-	}{e.Code, e.Message})
+	doc := map[string]any{"__type": e.Code, "message": e.Message}
+	for k, v := range e.Extra {
+		doc[k] = v
+	}
+	body, _ := json.Marshal(doc)
 	w.Header().Set("Content-Type", jsonContentType)
 	w.Header().Set("X-Amzn-ErrorType", e.Code)
 	w.WriteHeader(e.Status)

@@ -23,7 +23,7 @@ var lookupKeys = []string{"EventId", "EventName", "ReadOnly", "Username", "Resou
 	"ResourceName", "EventSource", "AccessKeyId"}
 
 func (s *Server) registerCloudTrail() {
-	op := operation{name: "LookupEvents", quota: true, handle: s.lookupEvents}
+	op := operation{name: "LookupEvents", service: "cloudtrail", quota: true, handle: s.lookupEvents}
 	s.targets[LookupEventsTarget] = op
 	s.targets[LookupEventsTargetLong] = op
 }
@@ -78,7 +78,7 @@ func (s *Server) parseLookup(c *call, in *lookupEventsInput) (*lookupQuery, *api
 	if err := q.setMaxResults(in.MaxResults); err != nil {
 		return nil, err
 	}
-	if err := q.setTimes(in.StartTime, in.EndTime, c.now); err != nil {
+	if err := q.setTimes(in.StartTime, in.EndTime, c.now, s.opts.StrictTimeRange); err != nil {
 		return nil, err
 	}
 	q.hash = queryHash(c.account, c.region, in)
@@ -136,8 +136,9 @@ func (q *lookupQuery) setMaxResults(n *int) *apiError {
 	return nil
 }
 
-// setTimes validates the time range and clamps it to the lookup window.
-func (q *lookupQuery) setTimes(start, end *float64, now time.Time) *apiError {
+// setTimes validates the time range and clamps it to the lookup window; strict refuses
+// a range that reaches past now or before the window instead.
+func (q *lookupQuery) setTimes(start, end *float64, now time.Time, strict bool) *apiError {
 	q.end, q.start = now, now.Add(-LookupWindow)
 	if end != nil {
 		q.end = epochTime(*end)
@@ -147,6 +148,10 @@ func (q *lookupQuery) setTimes(start, end *float64, now time.Time) *apiError {
 	}
 	if start != nil && q.start.After(q.end) {
 		return badRequest("InvalidTimeRangeException", "Start time must be earlier than or equal to end time")
+	}
+	// EndTime has a resolution of a millisecond on the wire: compare at it.
+	if strict && (q.end.After(now.Truncate(time.Millisecond)) || q.start.Before(now.Add(-LookupWindow))) {
+		return badRequest("InvalidTimeRangeException", "Time range is outside the range of possible values")
 	}
 	if floor := now.Add(-LookupWindow); q.start.Before(floor) {
 		q.start = floor

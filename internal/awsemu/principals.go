@@ -42,6 +42,9 @@ func DefaultPrincipals() map[string]Principal {
 // principal returns the caller behind an access key; unknown keys are an IAM user
 // named after the key.
 func (s *Server) principal(akid string) Principal {
+	if ss, ok := s.sessions.get(akid); ok {
+		return Principal{Type: IdentityAssumedRole, RoleName: ss.roleName, Name: ss.name, Account: ss.account}
+	}
 	p, ok := s.opts.Principals[akid]
 	if !ok {
 		return Principal{Type: IdentityIAMUser, Name: "user-" + strings.ToLower(akid)}

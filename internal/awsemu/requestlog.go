@@ -16,6 +16,7 @@ type RequestRecord struct {
 	Account     string
 	Region      string
 	Target      string // X-Amz-Target, or "" for fallback requests
+	Service     string // the IAM service prefix: "cloudtrail", "sts", "lookoutmetrics"; "" for Options.Fallback
 	Operation   string // e.g. "LookupEvents", "ListAnomalyDetectors"; "METHOD /path" when unknown or for Options.Fallback
 	Status      int    // HTTP status
 	ErrorCode   string // "" on success, else e.g. "ThrottlingException"
@@ -64,6 +65,9 @@ func operationName(r *http.Request, target string) string {
 }
 
 func (s *Server) accountFor(akid string) string {
+	if ss, ok := s.sessions.get(akid); ok {
+		return ss.account
+	}
 	if acct, ok := s.opts.Accounts[akid]; ok {
 		return acct
 	}

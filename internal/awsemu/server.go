@@ -8,6 +8,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +30,14 @@ type Options struct {
 	// Clock is the server's notion of now: event visibility, the 90-day window,
 	// quotas, throttle storms and request records all use it. Default time.Now.
 	Clock func() time.Time
+	// ClockOffset moves the server's clock (Clock plus the offset) against the host's:
+	// positive runs ahead. Every response's Date header reads the server's clock, as
+	// AWS's does, so clients can learn the server time from it.
+	ClockOffset time.Duration
+	// StrictTimeRange refuses, with InvalidTimeRangeException, a LookupEvents EndTime
+	// after the server's now or a StartTime more than LookupWindow before it (the range
+	// outside the possible values); by default the range is clamped silently.
+	StrictTimeRange bool
 	// RequestsPerSecond is the LookupEvents quota per account AND region, enforced
 	// with a token bucket. 0 means DefaultRequestsPerSecond (2); <0 means unlimited.
 	RequestsPerSecond float64
@@ -50,20 +59,29 @@ type Options struct {
 	// an instant local server races with aws-sdk-go-v2's request-body handling.
 	MinLatency time.Duration
 	// Fallback serves requests without an X-Amz-Target header, or not POSTed.
-	// Default: the Lookout for Metrics API (restJson1), which answers other paths
-	// with an AWS-shaped 404 UnknownOperationException. Setting Fallback replaces
-	// the Lookout for Metrics API.
+	// Default: STS for form-encoded POSTs (see sts.go), then the Extension set by
+	// SetExtension (the demo module's Lookout for Metrics API), else an AWS-shaped 404
+	// UnknownOperationException. Setting Fallback replaces both.
 	Fallback http.Handler
+	// Roles are the IAM roles sts:AssumeRole can assume (see Role, ReaderRoles).
+	Roles []Role
+	// Organization, when not nil, makes Options.DefaultAccount the management account
+	// of an organization with these members (it is added itself when missing); see
+	// SetOrganization. nil: no organization.
+	Organization []OrgAccount
+	// STSDisabledRegions are the regions whose STS answers every request with 403
+	// RegionDisabledException, as for an opt-in region that is not enabled.
+	STSDisabledRegions []string
 
 	// Principals maps access key IDs to the callers recorded in the CloudTrail
-	// events of Lookout for Metrics calls. nil means DefaultPrincipals(); keys not
+	// events of an extension's calls (RecordCall). nil means DefaultPrincipals(); keys not
 	// listed are recorded as an IAM user named "user-<key in lower case>".
 	Principals map[string]Principal
-	// DeniedAccessKeys get AccessDeniedException for every Lookout for Metrics call;
-	// CloudTrail records those calls with errorCode AccessDenied. nil means
+	// DeniedAccessKeys get AccessDeniedException for every call to an extension
+	// (see Denied); CloudTrail records those calls with errorCode AccessDenied. nil means
 	// {DeniedAccessKeyID}; an empty, non-nil slice denies nobody.
 	DeniedAccessKeys []string
-	// DeliveryDelay returns, for each recorded Lookout for Metrics call, how long
+	// DeliveryDelay returns, for each call recorded by RecordCall, how long
 	// after the call its CloudTrail event becomes visible to LookupEvents (plus
 	// Faults.LateDeliveryExtra for late ones). It is called concurrently. Default:
 	// UniformDelay(DefaultDeliveryDelayMin, DefaultDeliveryDelayMax, Seed).
@@ -78,9 +96,11 @@ type Server struct {
 	quota      *quota
 	faults     *faultState
 	log        *requestLog
-	lm         *lmState
 	deniedKeys map[string]struct{}
 	admin      *adminState
+	ext        Extension
+	org        *orgState
+	sessions   sessions
 
 	mu   sync.Mutex
 	http *http.Server
@@ -95,21 +115,27 @@ func New(opts Options) *Server {
 		quota:  newQuota(opts.RequestsPerSecond, opts.Burst),
 		faults: newFaultState(opts.Seed),
 		log:    &requestLog{},
-		lm:     newLMState(),
 		admin:  newAdminState(),
+		org:    newOrgState(opts.DefaultAccount),
 	}
+	s.org.set(opts.Organization, opts.Clock())
 	s.deniedKeys = make(map[string]struct{}, len(opts.DeniedAccessKeys))
 	for _, k := range opts.DeniedAccessKeys {
 		s.deniedKeys[k] = struct{}{}
 	}
 	s.targets = map[string]operation{}
 	s.registerCloudTrail()
+	s.registerOrganizations()
 	return s
 }
 
 func withDefaults(o Options) Options {
 	if o.Clock == nil {
 		o.Clock = time.Now
+	}
+	if off := o.ClockOffset; off != 0 {
+		base := o.Clock
+		o.Clock = func() time.Time { return base().Add(off) }
 	}
 	if o.RequestsPerSecond == 0 {
 		o.RequestsPerSecond = DefaultRequestsPerSecond
@@ -121,6 +147,7 @@ func withDefaults(o Options) Options {
 		o.MinLatency = DefaultMinLatency
 	}
 	o.Accounts = maps.Clone(o.Accounts)
+	o.Roles = slices.Clone(o.Roles)
 	o.Principals = maps.Clone(o.Principals)
 	principalDefaults(&o)
 	if o.DeliveryDelay == nil {
@@ -142,9 +169,10 @@ func (s *Server) Store() *Store { return s.store }
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 // serveHTTP routes: /_awsemu/ to the admin API, requests with X-Amz-Target to the
-// awsJson1_1 operations, anything else to the fallback handler (by default the
-// Lookout for Metrics API).
+// awsJson1_1 operations, anything else to the fallback handler (by default STS for
+// form-encoded POSTs, else the extension).
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Date", s.opts.Clock().UTC().Format(http.TimeFormat))
 	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
 		s.serveAdmin(w, r)
 		return
@@ -153,7 +181,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amzn-RequestId", reqID)
 	target := r.Header.Get("X-Amz-Target")
 	if (target == "" || r.Method != http.MethodPost) && s.opts.Fallback == nil {
-		s.serveLookoutMetrics(w, r, reqID)
+		if isQueryRequest(r) {
+			s.serveSTS(w, r, reqID)
+			return
+		}
+		s.serveExtension(w, r, reqID)
 		return
 	}
 	if target == "" || r.Method != http.MethodPost {

@@ -87,7 +87,7 @@ func TestErrorShapes(t *testing.T) {
 }
 
 func TestRequestsWithoutTargetGoToFallback(t *testing.T) {
-	h := newHarness(t, Options{}) // the default fallback is the Lookout for Metrics API
+	h := newHarness(t, Options{}) // no Fallback, no Extension: the generic 404
 	status, hdr, out := rawPost(t, h.url, "/NoSuchOperation", "", testAuth, `{}`)
 	assert.Equal(t, http.StatusNotFound, status)
 	assert.Equal(t, "UnknownOperationException", out["__type"])

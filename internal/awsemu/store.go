@@ -1,18 +1,20 @@
 // Package awsemu is a local emulator of the AWS APIs this project talks to: CloudTrail
-// LookupEvents and the Amazon Lookout for Metrics API. It serves tests, benchmarks and
-// `make run`; it is not a security boundary.
+// LookupEvents, STS (GetCallerIdentity, AssumeRole), Organizations (ListAccounts) and
+// the Amazon Lookout for Metrics API. It serves tests, benchmarks
+// and `make run`; it is not a security boundary.
 //
 // Requests are routed on the X-Amz-Target header (awsJson1_1 operations such as
-// CloudTrail_20131101.LookupEvents); requests without that header go to the Lookout
-// for Metrics API (restJson1, POST /<Operation> and /tags/{resourceArn}, all 30
+// CloudTrail_20131101.LookupEvents); form-encoded POSTs go to STS (awsQuery, see
+// sts.go); other requests without that header go to the Lookout for Metrics API (restJson1, POST /<Operation> and /tags/{resourceArn}, all 30
 // operations, state per account and region), or to Options.Fallback when set. Paths
 // under AdminPrefix (/_awsemu/) are the emulator's own admin API.
 //
 // Authentication: Signature Version 4 headers are accepted WITHOUT checking the
 // secret. The Authorization header is parsed for its Credential scope
-// (Credential=AKID/DATE/REGION/SERVICE/aws4_request): the account is
-// Options.Accounts[AKID], or Options.DefaultAccount for unknown keys, and the region is
-// REGION. The signature itself is never verified, so any secret key works.
+// (Credential=AKID/DATE/REGION/SERVICE/aws4_request): the account is the role's
+// account for keys that AssumeRole issued, else Options.Accounts[AKID], else
+// Options.DefaultAccount, and the region is REGION. Each account-region has its own
+// CloudTrail history and its own LookupEvents quota. The signature itself is never verified, so any secret key works.
 //
 // CloudTrail: every authenticated Lookout for Metrics call, successful or not, is
 // recorded as a CloudTrail event (eventVersion 1.08, requestID equal to the

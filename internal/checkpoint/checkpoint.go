@@ -6,7 +6,6 @@ package checkpoint // import "github.com/otelcol-cloudtrail/awscloudtrail/intern
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -15,17 +14,18 @@ import (
 	"go.opentelemetry.io/collector/extension/xextension/storage"
 )
 
-// formatVersion is stored with every state, so a later format can read an older one.
-const formatVersion = 1
-
 // State is one stream's position.
 type State struct {
 	// Settled: every event with an eventTime before it has been emitted, or will never be.
 	Settled time.Time
 	// Head: the newest eventTime up to which the stream has been read completely.
 	Head time.Time
-	// Seen maps the IDs emitted with eventTime >= Settled to their eventTime.
+	// Seen maps the IDs emitted with eventTime >= Settled to their eventTime. Once Add
+	// was used, change it only through Add and Prune, which keep its encoding up to date
+	// (a direct change is detected by size and costs one full encoding).
 	Seen map[string]time.Time
+
+	log *seenLog // Seen as Marshal writes it; nil until Add
 }
 
 // Clone returns a deep copy of s.
@@ -37,11 +37,32 @@ func (s State) Clone() State {
 	return c
 }
 
+// Add records an emitted ID. It also appends the ID to the state's encoding, so that a
+// save copies bytes instead of encoding every ID again.
+func (s *State) Add(id string, t time.Time) {
+	if s.Seen == nil {
+		s.Seen = make(map[string]time.Time)
+	}
+	_, existed := s.Seen[id]
+	s.Seen[id] = t
+	if existed || s.log == nil || s.log.n()+1 != len(s.Seen) {
+		s.log = newSeenLog(s.Settled.UnixNano(), s.Seen)
+		return
+	}
+	s.log.add(id, t.UnixNano())
+}
+
 // Prune drops the seen IDs whose eventTime is before Settled.
 func (s *State) Prune() {
 	for id, t := range s.Seen {
 		if t.Before(s.Settled) {
 			delete(s.Seen, id)
+		}
+	}
+	if s.log != nil {
+		s.log.prune(s.Settled.UnixNano())
+		if s.log.n() != len(s.Seen) {
+			s.log = nil
 		}
 	}
 }
@@ -51,45 +72,6 @@ type Store interface {
 	// Load returns the state saved under key; found is false when there is none.
 	Load(ctx context.Context, key string) (st State, found bool, err error)
 	Save(ctx context.Context, key string, st State) error
-}
-
-type wireState struct {
-	Version int              `json:"v"`
-	Settled int64            `json:"settled"`
-	Head    int64            `json:"head"`
-	Seen    map[string]int64 `json:"seen,omitempty"`
-}
-
-// Marshal encodes st (times with nanosecond precision).
-func Marshal(st State) ([]byte, error) {
-	w := wireState{Version: formatVersion, Settled: st.Settled.UnixNano(), Head: st.Head.UnixNano()}
-	if len(st.Seen) > 0 {
-		w.Seen = make(map[string]int64, len(st.Seen))
-		for id, t := range st.Seen {
-			w.Seen[id] = t.UnixNano()
-		}
-	}
-	return json.Marshal(w)
-}
-
-// Unmarshal decodes what Marshal wrote.
-func Unmarshal(b []byte) (State, error) {
-	var w wireState
-	if err := json.Unmarshal(b, &w); err != nil {
-		return State{}, fmt.Errorf("decode checkpoint: %w", err)
-	}
-	if w.Version != formatVersion {
-		return State{}, fmt.Errorf("decode checkpoint: unknown format version %d", w.Version)
-	}
-	st := State{
-		Settled: time.Unix(0, w.Settled).UTC(),
-		Head:    time.Unix(0, w.Head).UTC(),
-		Seen:    make(map[string]time.Time, len(w.Seen)),
-	}
-	for id, ns := range w.Seen {
-		st.Seen[id] = time.Unix(0, ns).UTC()
-	}
-	return st, nil
 }
 
 // StorageStore keeps states in a collector storage client.
@@ -102,7 +84,9 @@ func NewStorageStore(client storage.Client) *StorageStore {
 	return &StorageStore{client: client}
 }
 
-// Load implements Store. A missing key is not an error; a failing storage is.
+// Load implements Store. A missing key is not an error; a failing storage is. A stored
+// checkpoint that cannot be read is set aside under AsideKey(key) and reported as a
+// *CorruptError: the caller starts the stream afresh, and the bytes stay for inspection.
 func (s *StorageStore) Load(ctx context.Context, key string) (State, bool, error) {
 	b, err := s.client.Get(ctx, key)
 	if err != nil {
@@ -113,9 +97,16 @@ func (s *StorageStore) Load(ctx context.Context, key string) (State, bool, error
 	}
 	st, err := Unmarshal(b)
 	if err != nil {
-		return State{}, false, fmt.Errorf("checkpoint %q: %w", key, err)
+		return State{}, false, s.setAside(ctx, key, b, err)
 	}
 	return st, true, nil
+}
+
+// setAside moves an unreadable checkpoint to AsideKey(key).
+func (s *StorageStore) setAside(ctx context.Context, key string, b []byte, cause error) error {
+	aside := AsideKey(key)
+	err := s.client.Batch(ctx, storage.SetOperation(aside, b), storage.DeleteOperation(key))
+	return &CorruptError{Key: key, Aside: aside, AsideErr: err, Err: cause}
 }
 
 // Save implements Store.
@@ -148,7 +139,30 @@ func (s *MemoryStore) Load(_ context.Context, key string) (State, bool, error) {
 		return State{}, false, nil
 	}
 	st, err := Unmarshal(b)
-	return st, err == nil, err
+	if err != nil {
+		aside := AsideKey(key)
+		s.mu.Lock()
+		s.m[aside] = b
+		delete(s.m, key)
+		s.mu.Unlock()
+		return State{}, false, &CorruptError{Key: key, Aside: aside, Err: err}
+	}
+	return st, true, nil
+}
+
+// Raw returns the bytes stored under key (for tests and inspection).
+func (s *MemoryStore) Raw(key string) ([]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.m[key]
+	return b, ok
+}
+
+// SetRaw stores bytes under key as they are (for tests).
+func (s *MemoryStore) SetRaw(key string, b []byte) {
+	s.mu.Lock()
+	s.m[key] = b
+	s.mu.Unlock()
 }
 
 // Save implements Store.
@@ -162,6 +176,27 @@ func (s *MemoryStore) Save(_ context.Context, key string, st State) error {
 	s.mu.Unlock()
 	return nil
 }
+
+// AsideKey is where an unreadable checkpoint of key is kept.
+func AsideKey(key string) string { return key + ".unreadable" }
+
+// CorruptError is a stored checkpoint that could not be read (Err wraps ErrCorrupt).
+type CorruptError struct {
+	Key      string
+	Aside    string // where its bytes were kept
+	AsideErr error  // why they could not be kept, if they could not
+	Err      error
+}
+
+func (e *CorruptError) Error() string {
+	msg := fmt.Sprintf("checkpoint %q: %v", e.Key, e.Err)
+	if e.AsideErr != nil {
+		return msg + fmt.Sprintf(" (could not keep it under %q: %v)", e.Aside, e.AsideErr)
+	}
+	return msg + fmt.Sprintf(" (kept under %q)", e.Aside)
+}
+
+func (e *CorruptError) Unwrap() error { return e.Err }
 
 // ErrNoStorage is returned when a configured storage extension is missing or is not one.
 var ErrNoStorage = errors.New("storage extension not found or not a storage extension")

@@ -63,9 +63,24 @@ func (c *mapClient) Set(_ context.Context, k string, v []byte) error {
 	c.m[k] = v
 	return nil
 }
-func (c *mapClient) Delete(_ context.Context, k string) error               { delete(c.m, k); return c.fail }
-func (c *mapClient) Batch(_ context.Context, _ ...*storage.Operation) error { return c.fail }
-func (c *mapClient) Close(context.Context) error                            { return nil }
+func (c *mapClient) Delete(_ context.Context, k string) error { delete(c.m, k); return c.fail }
+func (c *mapClient) Batch(_ context.Context, ops ...*storage.Operation) error {
+	if c.fail != nil {
+		return c.fail
+	}
+	for _, op := range ops {
+		switch op.Type {
+		case storage.Set:
+			c.m[op.Key] = op.Value
+		case storage.Delete:
+			delete(c.m, op.Key)
+		case storage.Get:
+			op.Value = c.m[op.Key]
+		}
+	}
+	return nil
+}
+func (c *mapClient) Close(context.Context) error { return nil }
 
 func TestStorageStoreTellsNotFoundFromFailure(t *testing.T) {
 	client := &mapClient{m: map[string][]byte{}}
@@ -88,8 +103,28 @@ func TestStorageStoreTellsNotFoundFromFailure(t *testing.T) {
 	require.ErrorContains(t, s.Save(ctx, "k", sample()), `write checkpoint "k"`)
 
 	client.fail, client.m["bad"] = nil, []byte("not json")
-	_, _, err = s.Load(ctx, "bad")
+	_, found, err = s.Load(ctx, "bad")
 	require.ErrorContains(t, err, `checkpoint "bad"`)
+	assert.False(t, found)
+	var corrupt *CorruptError
+	require.ErrorAs(t, err, &corrupt)
+	require.ErrorIs(t, err, ErrCorrupt)
+	assert.Equal(t, []byte("not json"), client.m[AsideKey("bad")], "kept aside for inspection")
+	assert.NotContains(t, client.m, "bad")
+}
+
+func TestCorruptCheckpointSetAsideInMemory(t *testing.T) {
+	s := NewMemoryStore()
+	s.SetRaw("k", []byte{9, 1, 2, 3}) // an unknown format version
+	_, found, err := s.Load(context.Background(), "k")
+	assert.False(t, found)
+	require.ErrorIs(t, err, ErrCorrupt)
+	require.ErrorContains(t, err, "unknown format version 9")
+	b, ok := s.Raw(AsideKey("k"))
+	require.True(t, ok)
+	assert.Equal(t, []byte{9, 1, 2, 3}, b)
+	_, ok = s.Raw("k")
+	assert.False(t, ok)
 }
 
 func TestMemoryStore(t *testing.T) {

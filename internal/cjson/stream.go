@@ -154,7 +154,7 @@ func (s *RecordStream) element() ([]byte, error) {
 	}
 	if c == ']' {
 		s.pos++
-		s.state = stateMembers
+		s.state, s.first = stateMembers, false // a member was read: the Records array
 		return nil, nil
 	}
 	if !s.first {

@@ -85,9 +85,10 @@ func TestRecordStreamCorpusByteExact(t *testing.T) {
 
 func TestRecordStreamEmptyAndShapes(t *testing.T) {
 	for in, want := range map[string][]string{
-		`{}`:                      nil,
-		`{"Records":[]}`:          nil,
-		` {"Records" : [ {} ] } `: {`{}`},
+		`{}`:                        nil,
+		`{"Records":[]}`:            nil,
+		`{"Records":[],"after":{}}`: nil,
+		` {"Records" : [ {} ] } `:   {`{}`},
 		`{"Records":[{"a":1}],"Records":[{"b":2}]}`:                   {`{"a":1}`, `{"b":2}`},
 		`{"x":1.5e3,"y":true,"z":"Records","Records":[{"s":"]\"}"}]}`: {`{"s":"]\"}"}`},
 	} {

@@ -153,7 +153,8 @@ func describeStart(rest string) string {
 	case strings.HasPrefix(rest, "true") || strings.HasPrefix(rest, "false"):
 		return "it is a boolean"
 	}
-	return fmt.Sprintf("it is not JSON: it starts with %q", []byte(rest[:min(len(rest), 8)]))
+	// Only the first byte: the message is logged, and the text may hold a secret.
+	return fmt.Sprintf("it is not JSON: it starts with byte 0x%02x", rest[0])
 }
 
 func (p *Parser) fail(msg string) error { return &SyntaxError{Msg: msg, Offset: p.pos} }

@@ -20,9 +20,19 @@ type API interface {
 	LookupEvents(ctx context.Context, in *cloudtrail.LookupEventsInput, optFns ...func(*cloudtrail.Options)) (*cloudtrail.LookupEventsOutput, error)
 }
 
-// Query selects the events of one event source in an inclusive time range.
+// AllSources, as a Query's EventSource, selects the events of every source: LookupEvents
+// without a lookup attribute.
+const AllSources = "*"
+
+// CategoryInsight, as a Query's Category, selects CloudTrail Insights events.
+const CategoryInsight = "insight"
+
+// Query selects the events of one event source (or of all, with "" or AllSources) in an
+// inclusive time range. Category "insight" selects Insights events instead of management
+// events.
 type Query struct {
 	EventSource string
+	Category    string
 	Start, End  time.Time
 }
 
@@ -32,6 +42,7 @@ type Event struct {
 	Name     string
 	Time     time.Time
 	ReadOnly string // "true" or "false", as LookupEvents gives it
+	Source   string // the event source, as LookupEvents gives it ("" for Insights events)
 	Record   string
 }
 
@@ -40,6 +51,9 @@ type Event struct {
 type Page struct {
 	Events    []Event
 	NextToken string
+	// ServerTime is the server's clock when it answered (the response's Date header, to
+	// the second); zero when the response had none.
+	ServerTime time.Time
 }
 
 // Client reads pages of events.
@@ -55,13 +69,18 @@ func NewClient(api API) *Client {
 // Lookup reads one page of q, starting at token ("" for the first page).
 func (c *Client) Lookup(ctx context.Context, q Query, token string) (Page, error) {
 	in := &cloudtrail.LookupEventsInput{
-		LookupAttributes: []types.LookupAttribute{{
-			AttributeKey:   types.LookupAttributeKeyEventSource,
-			AttributeValue: aws.String(q.EventSource),
-		}},
 		StartTime:  aws.Time(q.Start),
 		EndTime:    aws.Time(q.End),
 		MaxResults: aws.Int32(MaxResults),
+	}
+	if q.EventSource != "" && q.EventSource != AllSources {
+		in.LookupAttributes = []types.LookupAttribute{{
+			AttributeKey:   types.LookupAttributeKeyEventSource,
+			AttributeValue: aws.String(q.EventSource),
+		}}
+	}
+	if q.Category != "" {
+		in.EventCategory = types.EventCategory(q.Category)
 	}
 	if token != "" {
 		in.NextToken = aws.String(token)
@@ -70,7 +89,8 @@ func (c *Client) Lookup(ctx context.Context, q Query, token string) (Page, error
 	if err != nil {
 		return Page{}, err
 	}
-	page := Page{Events: make([]Event, 0, len(out.Events)), NextToken: aws.ToString(out.NextToken)}
+	page := Page{Events: make([]Event, 0, len(out.Events)), NextToken: aws.ToString(out.NextToken),
+		ServerTime: serverTime(out.ResultMetadata)}
 	for i := range out.Events {
 		e := &out.Events[i]
 		page.Events = append(page.Events, Event{
@@ -78,6 +98,7 @@ func (c *Client) Lookup(ctx context.Context, q Query, token string) (Page, error
 			Name:     aws.ToString(e.EventName),
 			Time:     aws.ToTime(e.EventTime),
 			ReadOnly: aws.ToString(e.ReadOnly),
+			Source:   aws.ToString(e.EventSource),
 			Record:   aws.ToString(e.CloudTrailEvent),
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"golang.org/x/time/rate"
 	"net"
 	"net/http"
 	"net/url"
@@ -62,11 +63,28 @@ func TestClassify(t *testing.T) {
 
 func TestLimitersShareByKeyAndKeepTheLowerRate(t *testing.T) {
 	var l Limiters
-	a := l.Get("acct|us-east-1", 2)
-	assert.Same(t, a, l.Get("acct|us-east-1", 5), "one limiter per account and region")
-	assert.NotSame(t, a, l.Get("acct|eu-west-1", 2))
-	l.Get("acct|us-east-1", 1)
+	a, releaseA := l.Claim(LimiterKey("123456789012", "us-east-1"), 2)
+	b, releaseB := l.Claim(LimiterKey("123456789012", "us-east-1"), 5)
+	assert.Same(t, a, b, "one limiter per account and region")
+	other, releaseOther := l.Claim(LimiterKey("123456789012", "eu-west-1"), 2)
+	assert.NotSame(t, a, other)
+	assert.NotSame(t, a, must(l.Claim(LimiterKey("210987654321", "us-east-1"), 2)), "another account has its own quota")
+	_, releaseC := l.Claim(LimiterKey("123456789012", "us-east-1"), 1)
 	assert.Equal(t, limit(1), a.Limit(), "the lower rate wins")
 	assert.Equal(t, 1, a.Burst())
 	assert.Greater(t, time.Duration(float64(time.Second)/float64(limit(2))), 500*time.Millisecond)
+	releaseOther()
+	assert.Equal(t, limit(1), a.Limit(), "another key's release changes nothing")
+	releaseC()
+	assert.Equal(t, limit(2), a.Limit(), "the slowest claim left: the rate goes back up")
+	releaseC()
+	assert.Equal(t, limit(2), a.Limit(), "a second release of one claim is a no-op")
+	releaseA()
+	assert.Equal(t, limit(5), a.Limit(), "the claim left alone sets the rate")
+	releaseB()
+	c, releaseC2 := l.Claim(LimiterKey("123456789012", "us-east-1"), 3)
+	defer releaseC2()
+	assert.Equal(t, limit(3), c.Limit(), "after every claim is released, a new one starts afresh")
 }
+
+func must(lim *rate.Limiter, _ func()) *rate.Limiter { return lim }

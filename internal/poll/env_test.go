@@ -116,8 +116,15 @@ func forEachRecord(ld plog.Logs, fn func(plog.LogRecord)) {
 }
 
 type countMetrics struct {
-	mu                            sync.Mutex
-	emitted, duplicate, malformed int
+	mu                                                  sync.Mutex
+	emitted, duplicate, malformed, refused, saveFailure int
+}
+
+func (m *countMetrics) Refused(_ context.Context, n int) { m.mu.Lock(); m.refused += n; m.mu.Unlock() }
+func (m *countMetrics) CheckpointSaveFailed(context.Context) {
+	m.mu.Lock()
+	m.saveFailure++
+	m.mu.Unlock()
 }
 
 func (m *countMetrics) Emitted(_ context.Context, n int) { m.mu.Lock(); m.emitted += n; m.mu.Unlock() }

@@ -2,6 +2,7 @@ package poll
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -16,8 +17,8 @@ const retryBase = time.Second
 // RetryDelay is the wait before the next poll after failures consecutive failed polls
 // (0 = the last poll succeeded) whose last error was err.
 func RetryDelay(interval time.Duration, failures int, err error) time.Duration {
-	if failures == 0 {
-		return interval
+	if failures == 0 || errors.Is(err, ErrCheckpointSave) {
+		return interval // a failing storage is retried by the next regular poll
 	}
 	switch cloudtrail.Classify(err) {
 	case cloudtrail.KindAccessDenied, cloudtrail.KindClient:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/redact"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
 )
@@ -22,9 +23,16 @@ const (
 
 // Settings describe one stream.
 type Settings struct {
-	Region        string
-	EventSource   string
-	MaxEventDelay time.Duration
+	// Account is the account ID the stream's credentials belong to (sts:GetCallerIdentity).
+	Account string
+	Region  string
+	// EventSource is the source polled, or "*" (cloudtrail.AllSources) for every source.
+	EventSource string
+	// Category "insight" polls Insights events instead of management events.
+	Category string
+	// ExcludeSources drops the events of these sources (client-side), like the filters.
+	ExcludeSources map[string]bool
+	MaxEventDelay  time.Duration
 	// Start is where a stream without a checkpoint begins.
 	Start      time.Time
 	EventNames map[string]bool // empty keeps every name
@@ -73,12 +81,32 @@ func setInt(n *int, def int) {
 	}
 }
 
-// CheckpointKey names the stream's checkpoint in storage.
+// CheckpointKey names the stream's checkpoint in storage: the account ID, the region and
+// the event source, never the configuration that reaches them.
 func (s Settings) CheckpointKey() string {
+	return "awscloudtrail/v2/" + s.Account + "/" + s.Region + "/" + s.Name()
+}
+
+// Name names the stream within its account-region: the event source, "*" for all, and
+// "insight/*" for Insights events.
+func (s Settings) Name() string {
+	if s.Category != "" {
+		return s.Category + "/" + s.EventSource
+	}
+	return s.EventSource
+}
+
+// LegacyCheckpointKey is where releases before account-keyed checkpoints kept the
+// stream's checkpoint: without the account.
+func (s Settings) LegacyCheckpointKey() string {
 	return "awscloudtrail/v1/" + s.Region + "/" + s.EventSource
 }
 
-func (s Settings) wants(name, readOnly string) bool {
+func (s Settings) wants(e *cloudtrail.Event) bool {
+	name, readOnly := e.Name, e.ReadOnly
+	if s.ExcludeSources[e.Source] {
+		return false
+	}
 	if len(s.EventNames) > 0 && !s.EventNames[name] {
 		return false
 	}
@@ -94,6 +122,8 @@ func (s Settings) wants(name, readOnly string) bool {
 
 type nopMetrics struct{}
 
-func (nopMetrics) Emitted(_ context.Context, _ int)    {}
-func (nopMetrics) Duplicates(_ context.Context, _ int) {}
-func (nopMetrics) Malformed(_ context.Context, _ int)  {}
+func (nopMetrics) Emitted(_ context.Context, _ int)     {}
+func (nopMetrics) Duplicates(_ context.Context, _ int)  {}
+func (nopMetrics) Malformed(_ context.Context, _ int)   {}
+func (nopMetrics) Refused(_ context.Context, _ int)     {}
+func (nopMetrics) CheckpointSaveFailed(context.Context) {}

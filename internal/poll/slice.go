@@ -2,13 +2,17 @@ package poll
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
 
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.uber.org/zap"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/deliver"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/redact"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
 )
 
@@ -32,10 +36,11 @@ type slice struct {
 // fetch gathers the pages of [a, b], newest first. When canSplit and the slice outgrows
 // MaxEvents, it stops and returns the split time: the events it returns cover
 // (split, b] completely (those at exactly split may be cut), and [a, split] is left to
-// read. split is zero when the whole slice was read.
-func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (events []cloudtrail.Event, split time.Time, err error) {
-	q := cloudtrail.Query{EventSource: s.set.EventSource, Start: a, End: b}
-	token, restarts := "", 0
+// read. split is zero when the whole slice was read. served is the server's clock when
+// it answered the first page (zero if unknown).
+func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (events []cloudtrail.Event, split, served time.Time, err error) {
+	q := cloudtrail.Query{EventSource: s.set.EventSource, Category: s.set.Category, Start: a, End: b}
+	token, restarts, narrowed := "", 0, 0
 	for {
 		page, err := s.deps.Source.Lookup(ctx, q, token)
 		if cloudtrail.Classify(err) == cloudtrail.KindInvalidToken && restarts < maxTokenRestarts {
@@ -44,20 +49,70 @@ func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (even
 			events, token = events[:0], ""
 			continue
 		}
+		if cloudtrail.IsInvalidTimeRange(err) && narrowed < maxNarrowings {
+			narrowed++
+			t, _ := cloudtrail.ServerTimeOf(err)
+			s.observeServer(t)
+			if !s.narrow(&q, narrowed) {
+				return nil, time.Time{}, s.clock.now(), nil // nothing of [a, b] is readable
+			}
+			events, token = events[:0], ""
+			continue
+		}
 		if err != nil {
-			return nil, time.Time{}, fmt.Errorf("LookupEvents %s [%s, %s]: %w", s.set.EventSource,
-				a.Format(time.RFC3339), b.Format(time.RFC3339), err)
+			return nil, time.Time{}, time.Time{}, fmt.Errorf("LookupEvents %s [%s, %s]: %w", s.set.EventSource,
+				q.Start.Format(time.RFC3339), q.End.Format(time.RFC3339), err)
+		}
+		s.observeServer(page.ServerTime)
+		if served.IsZero() {
+			served = page.ServerTime
 		}
 		events = append(events, page.Events...)
 		if page.NextToken == "" {
-			return events, time.Time{}, nil
+			return events, time.Time{}, served, nil
 		}
-		if oldest := events[len(events)-1].Time; canSplit && len(events) >= s.set.MaxEvents &&
-			oldest.After(a) && oldest.Before(b) {
-			return events, oldest, nil
+		// A page may hold no events and still carry a token: only a non-empty gathering
+		// has an oldest event to split at.
+		if canSplit && len(events) >= s.set.MaxEvents {
+			if oldest := events[len(events)-1].Time; oldest.After(a) && oldest.Before(b) {
+				return events, oldest, served, nil
+			}
 		}
 		token = page.NextToken
 	}
+}
+
+// maxNarrowings bounds how often one slice is narrowed after InvalidTimeRangeException;
+// past it the poll fails and the next poll plans again.
+const maxNarrowings = 2
+
+// narrow fits q into what LookupEvents accepts by the server's clock: not before the
+// history's start, not after now, with a margin that grows with each refusal. It
+// returns false when nothing of q is left.
+func (s *Stream) narrow(q *cloudtrail.Query, step int) bool {
+	now := s.clock.now()
+	margin := time.Duration(step) * time.Minute
+	lo, hi := now.Add(-Retention+time.Minute+margin), now.Add(-margin/60)
+	before := *q
+	q.Start, q.End = maxTime(q.Start, lo), minTime(q.End, hi)
+	s.deps.Logger.Warn("LookupEvents refused the time range; narrowing it to the server's", zap.String("stream", s.key),
+		zap.Time("start", before.Start), zap.Time("end", before.End), zap.Time("server_now", now),
+		zap.Time("new_start", q.Start), zap.Time("new_end", q.End))
+	return !q.Start.After(q.End)
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // newerThan returns the events (newest first) whose time is after t.
@@ -115,7 +170,8 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 	})
 	batch := translate.NewBatch(s.set.Translate)
 	handled := make(map[string]time.Time)
-	dups, malformed := 0, 0
+	var good []*cloudtrail.Event
+	dups, malformed, unredactable := 0, 0, 0
 	observed := s.deps.Observed()
 	for i := range events {
 		e := &events[i]
@@ -126,42 +182,84 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 		if _, ok := handled[e.ID]; ok {
 			continue // the same event on two pages of one slice
 		}
-		if !s.set.wants(e.Name, e.ReadOnly) {
+		// Filtered events count as read too, so a filter never makes the stream read
+		// its overlap window again (see plan).
+		handled[e.ID] = e.Time
+		if !s.set.wants(e) {
 			continue
 		}
-		handled[e.ID] = e.Time
 		if err := s.add(batch, e, observed); err != nil {
+			if refused := (*redact.Error)(nil); errors.As(err, &refused) {
+				// Fail closed: a record the redactor cannot read is never exported.
+				unredactable++
+				s.deps.Logger.Debug("Dropping CloudTrail event that cannot be redacted", zap.String("stream", s.key),
+					zap.String("event_id", e.ID), zap.Error(err))
+				continue
+			}
 			malformed++
 			s.deps.Logger.Debug("Skipping malformed CloudTrail event", zap.String("stream", s.key),
 				zap.String("event_id", e.ID), zap.Error(err))
+			continue
 		}
+		good = append(good, e)
 	}
-	n := batch.Len()
-	if n > 0 {
-		if err := s.deps.Next.ConsumeLogs(ctx, batch.Logs()); err != nil {
-			return fmt.Errorf("pipeline refused %d events of %s: %w", n, s.key, err)
-		}
+	res, err := deliver.Deliver(ctx, s.deps.Next, &eventBatch{s: s, first: batch.Logs(), events: good, observed: observed})
+	if err != nil {
+		return fmt.Errorf("pipeline refused %d events of %s: %w", len(good), s.key, err)
+	}
+	if len(res.Dropped) > 0 {
+		s.deps.Logger.Warn("Pipeline refused events permanently; dropping them", zap.String("stream", s.key),
+			zap.Int("refused", len(res.Dropped)), zap.Int("delivered", res.Delivered),
+			zap.Strings("event_ids", res.Dropped), zap.Error(res.Cause))
 	}
 	s.commit(ctx, sl, handled)
-	s.deps.Metrics.Emitted(ctx, n)
+	s.deps.Metrics.Emitted(ctx, res.Delivered)
+	s.deps.Metrics.Refused(ctx, len(res.Dropped))
 	s.deps.Metrics.Duplicates(ctx, dups)
 	s.deps.Metrics.Malformed(ctx, malformed)
+	if m, ok := s.deps.Metrics.(RedactionMetrics); ok {
+		m.RedactionDropped(ctx, unredactable)
+	}
 	return nil
+}
+
+// eventBatch is a slice's translated events as a deliver.Batch: the whole batch is the
+// one already translated; parts (only after a permanent refusal) are translated again.
+type eventBatch struct {
+	s        *Stream
+	first    plog.Logs
+	used     bool
+	events   []*cloudtrail.Event
+	observed time.Time
+}
+
+func (b *eventBatch) Len() int        { return len(b.events) }
+func (b *eventBatch) ID(i int) string { return b.events[i].ID }
+
+func (b *eventBatch) Logs(lo, hi int) plog.Logs {
+	if lo == 0 && hi == len(b.events) && !b.used {
+		b.used = true
+		return b.first
+	}
+	part := translate.NewBatch(b.s.set.Translate)
+	for _, e := range b.events[lo:hi] {
+		_ = b.s.add(part, e, b.observed) // it translated once: it translates again
+	}
+	return part.Logs()
 }
 
 // commit advances the position past an accepted slice and persists it.
 func (s *Stream) commit(ctx context.Context, sl slice, handled map[string]time.Time) {
 	for id, t := range handled {
-		s.state.Seen[id] = t
+		s.state.Add(id, t)
 	}
-	if sl.end.After(s.state.Head) {
-		s.state.Head = sl.end
+	// Nothing past the server's clock when it answered has been read: not even a slice
+	// planned past it (a host clock jump) moves the head or the settled point beyond it.
+	if head := minTime(sl.end, sl.queried); head.After(s.state.Head) {
+		s.state.Head = head
 	}
 	if sl.settles {
-		settled := sl.queried.Add(-s.set.MaxEventDelay)
-		if sl.end.Before(settled) {
-			settled = sl.end
-		}
+		settled := minTime(sl.end, sl.queried.Add(-s.set.MaxEventDelay))
 		if settled.After(s.state.Settled) {
 			s.state.Settled = settled
 			s.state.Prune()
@@ -170,18 +268,25 @@ func (s *Stream) commit(ctx context.Context, sl slice, handled map[string]time.T
 	s.head.Store(s.state.Head.UnixNano())
 	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
 	defer cancel()
-	if err := s.deps.Store.Save(saveCtx, s.key, s.state); err != nil {
+	s.saveErr = s.deps.Store.Save(saveCtx, s.key, s.state)
+	if s.saveErr != nil {
 		// The events were delivered; the next successful save covers them. A crash
-		// before then re-emits them (at-least-once), it loses nothing.
-		s.deps.Logger.Warn("Failed to save checkpoint", zap.String("stream", s.key), zap.Error(err))
+		// before then re-emits them (at-least-once), it loses nothing. Poll reports it.
+		s.deps.Metrics.CheckpointSaveFailed(ctx)
+		s.deps.Logger.Debug("Failed to save checkpoint", zap.String("stream", s.key), zap.Error(s.saveErr))
 	}
 }
 
 // add translates one event into batch: without redaction straight from the string the
-// SDK decoded (no copy), else from the redacted bytes.
+// SDK decoded (no copy), else from the redacted bytes. A record the redactor refuses
+// yields its *redact.Error.
 func (s *Stream) add(batch *translate.Batch, e *cloudtrail.Event, observed time.Time) error {
 	if s.set.Redact.Enabled() {
-		return batch.Add(s.set.Redact.Record([]byte(e.Record)), e.Time, observed)
+		rec, err := s.set.Redact.Record([]byte(e.Record))
+		if err != nil {
+			return err
+		}
+		return batch.Add(rec, e.Time, observed)
 	}
 	return batch.AddString(e.Record, e.Time, observed)
 }

@@ -6,6 +6,7 @@ package poll // import "github.com/otelcol-cloudtrail/awscloudtrail/internal/pol
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -30,6 +31,16 @@ type Metrics interface {
 	Emitted(ctx context.Context, n int)
 	Duplicates(ctx context.Context, n int)
 	Malformed(ctx context.Context, n int)
+	// Refused counts events the pipeline refused permanently (dropped).
+	Refused(ctx context.Context, n int)
+	// CheckpointSaveFailed counts one failed checkpoint write.
+	CheckpointSaveFailed(ctx context.Context)
+}
+
+// RedactionMetrics is implemented by Metrics that count the events dropped because the
+// redactor could not read them (see redact.Error).
+type RedactionMetrics interface {
+	RedactionDropped(ctx context.Context, n int)
 }
 
 // Deps are what a Stream talks to.
@@ -52,6 +63,11 @@ type Stream struct {
 	loaded   bool
 	sliceDur time.Duration
 	head     atomic.Int64 // state.Head in Unix nanoseconds, for the lag gauge
+
+	saveErr    error // the last checkpoint save's, nil once one succeeds
+	clock      serverClock
+	probed     bool // the server's clock was asked for once
+	skewLogged bool
 }
 
 // NewStream returns a stream; its checkpoint is loaded on the first Poll.
@@ -69,7 +85,22 @@ func NewStream(set Settings, deps Deps) *Stream {
 	if deps.Logger == nil {
 		deps.Logger = zap.NewNop()
 	}
-	return &Stream{set: set, deps: deps, key: set.CheckpointKey(), sliceDur: set.InitialSlice}
+	return &Stream{set: set, deps: deps, key: set.CheckpointKey(), sliceDur: set.InitialSlice,
+		clock: serverClock{host: deps.Now}}
+}
+
+// ClockSkew returns the server's clock minus the host's, as of the last response; ok is
+// false before the first response that carried a Date.
+func (s *Stream) ClockSkew() (skew time.Duration, ok bool) { return s.clock.skew() }
+
+// Lag returns how far the stream's head trails the server's now; ok is false before the
+// first poll.
+func (s *Stream) Lag() (time.Duration, bool) {
+	head := s.Head()
+	if head.IsZero() {
+		return 0, false
+	}
+	return s.clock.now().Sub(head), true
 }
 
 // Head returns the time up to which the stream has been read completely (zero before the
@@ -88,22 +119,48 @@ func (s *Stream) Poll(ctx context.Context) error {
 	if err := s.load(ctx); err != nil {
 		return err
 	}
-	now := s.deps.Now()
+	if err := s.probeClock(ctx, false); err != nil {
+		return err
+	}
+	now := s.clock.now()
+	if s.aheadOf(now) {
+		// Either the checkpoint is ahead of the server, or the estimate fell behind it
+		// (a host suspended, or its clock set back): ask before pulling anything back.
+		if err := s.probeClock(ctx, true); err != nil {
+			return err
+		}
+		now = s.clock.now()
+	}
+	s.clampToNow(now)
 	s.clampRetention(now)
 	for _, sp := range s.plan(now) {
 		if err := s.readSpan(ctx, sp); err != nil {
 			return err
 		}
 	}
+	if s.saveErr != nil {
+		return fmt.Errorf("%w: %w", ErrCheckpointSave, s.saveErr)
+	}
 	return nil
 }
+
+// ErrCheckpointSave is a poll whose events were delivered but whose position could not
+// be persisted: the stream goes on from memory, and a crash before the next successful
+// save re-emits them (duplicates, never loss). It is reported until a save succeeds.
+var ErrCheckpointSave = errors.New("checkpoint not saved")
 
 func (s *Stream) load(ctx context.Context) error {
 	if s.loaded {
 		return nil
 	}
 	st, found, err := s.deps.Store.Load(ctx, s.key)
-	if err != nil {
+	var corrupt *checkpoint.CorruptError
+	switch {
+	case errors.As(err, &corrupt):
+		// Waiting would not mend it: start again at start_at (duplicates, never loss).
+		s.deps.Logger.Error("Checkpoint cannot be read; starting the stream again at start_at",
+			zap.String("stream", s.key), zap.Time("start_at", s.set.Start), zap.Error(err))
+	case err != nil:
 		return err
 	}
 	if !found {
@@ -115,6 +172,68 @@ func (s *Stream) load(ctx context.Context) error {
 	s.state, s.loaded = st, true
 	s.head.Store(st.Head.UnixNano())
 	return nil
+}
+
+// probeClock learns the server's clock before the first query, so that no query reaches
+// past the server's now: one request for an instant an hour ago by the host (its events
+// are not used). A refusal still carries a Date. A source that gives no server time
+// leaves the host clock in charge.
+func (s *Stream) probeClock(ctx context.Context, force bool) error {
+	if !force && (s.probed || s.clock.isKnown()) {
+		return nil
+	}
+	at := s.deps.Now().Add(-time.Hour)
+	page, err := s.deps.Source.Lookup(ctx, cloudtrail.Query{EventSource: s.set.EventSource, Start: at, End: at}, "")
+	switch {
+	case err == nil:
+		s.observeServer(page.ServerTime)
+	case cloudtrail.IsInvalidTimeRange(err):
+		t, _ := cloudtrail.ServerTimeOf(err)
+		s.observeServer(t)
+	default:
+		return fmt.Errorf("LookupEvents %s (server clock): %w", s.set.EventSource, err)
+	}
+	s.probed = true
+	return nil
+}
+
+// observeServer takes the server time of a response (zero: none) and logs a skew over
+// skewWarn once.
+func (s *Stream) observeServer(t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	skew := s.clock.observe(t)
+	if !s.skewLogged && (skew > skewWarn || skew < -skewWarn) {
+		s.skewLogged = true
+		s.deps.Logger.Warn("Host clock differs from the CloudTrail server's; the stream follows the server's",
+			zap.String("stream", s.key), zap.Duration("server_minus_host", skew.Round(time.Second)))
+	}
+}
+
+// skewWarn is the clock skew worth a warning.
+const skewWarn = time.Minute
+
+// aheadOf reports whether the position is past what now allows.
+func (s *Stream) aheadOf(now time.Time) bool {
+	return s.state.Settled.After(now.Add(-s.set.MaxEventDelay)) || s.state.Head.After(now)
+}
+
+// clampToNow pulls a position that is ahead of the server's clock back: a checkpoint
+// written by a host whose clock ran ahead, or moved by a clock jump, must not skip the
+// events still to come. Settled is never past now - MaxEventDelay, Head never past now.
+// Reading the gap again costs duplicates, never loss.
+func (s *Stream) clampToNow(now time.Time) {
+	edge := now.Add(-s.set.MaxEventDelay)
+	if s.state.Settled.After(edge) {
+		s.deps.Logger.Warn("Checkpoint is ahead of the server's clock; reading the gap again",
+			zap.String("stream", s.key), zap.Time("settled", s.state.Settled), zap.Time("server_now", now))
+		s.state.Settled = edge
+	}
+	if s.state.Head.After(now) {
+		s.state.Head = now
+		s.head.Store(now.UnixNano())
+	}
 }
 
 // clampRetention moves a position older than LookupEvents' reach to the oldest reachable
@@ -185,10 +304,13 @@ func (s *Stream) readRange(ctx context.Context, start, end time.Time, settles bo
 // newer part already in hand is emitted. No page is read twice, and memory holds at most
 // one slice per split level (maxSplitDepth).
 func (s *Stream) readSlice(ctx context.Context, a, b time.Time, settles bool, depth int) error {
-	queried := s.deps.Now()
-	events, split, err := s.fetch(ctx, a, b, depth < maxSplitDepth)
+	queried := s.clock.now()
+	events, split, served, err := s.fetch(ctx, a, b, depth < maxSplitDepth)
 	if err != nil {
 		return err
+	}
+	if !served.IsZero() {
+		queried = served // the server's word beats an estimate that a host clock jump may spoil
 	}
 	if split.IsZero() {
 		s.adapt(len(events), b.Sub(a))

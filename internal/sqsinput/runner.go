@@ -60,7 +60,8 @@ type Metrics interface {
 	// File counts an object by class and outcome: done, skipped, not_found, s3_error,
 	// corrupt or refused.
 	File(ctx context.Context, class Class, outcome string)
-	// Records counts records by outcome: emitted, filtered, duplicate, malformed, dropped.
+	// Records counts records by outcome: emitted, filtered, duplicate, malformed, dropped
+	// (refused for good by the pipeline), redaction_dropped.
 	Records(ctx context.Context, outcome string, n int)
 }
 

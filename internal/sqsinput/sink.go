@@ -43,7 +43,13 @@ func (s *sink) add(record []byte, observed time.Time) {
 		return
 	}
 	if s.in.set.Redact.Enabled() {
-		record = s.in.set.Redact.Record(record)
+		// Redaction fails closed: a record it cannot read is dropped, never exported
+		// unredacted.
+		if record, err = s.in.set.Redact.Record(record); err != nil {
+			m.Records(s.ctx, "redaction_dropped", 1)
+			s.in.deps.Logger.Debug("Dropping a CloudTrail record redaction cannot read", zap.String("event_id", info.EventID), zap.Error(err))
+			return
+		}
 	}
 	if err := s.batch.Add(record, time.Time{}, observed); err != nil {
 		m.Records(s.ctx, "malformed", 1)

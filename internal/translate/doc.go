@@ -5,8 +5,10 @@
 //
 // # Parsing
 //
-// A record is parsed once, by a small JSON scanner that checks it and writes
-// a tape of its values (a buffer the Batch reuses); the attributes are read
+// A record is parsed once, by the receiver's one JSON tokenizer (internal/cjson,
+// which the redactor and the trail file reader use too, so that they all read
+// the same keys), which checks it and writes a tape of its values (a buffer the
+// Batch reuses); the attributes are read
 // from the tape, and only the values a log record carries (the body map, the
 // map attributes) become pcommon values, with no map[string]any in between.
 // String values are substrings of the record text, decoded only when they

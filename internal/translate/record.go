@@ -167,10 +167,29 @@ func (t *recordTranslator) putEventAttrs() {
 	t.putField(AttrRPCSystem, fEventType)
 	t.putField(AttrAPIVersion, fAPIVersion)
 	t.putField(AttrRPCService, fEventSource)
+	t.putInsightCall()
 	t.putField(AttrRequestID, fRequestID)
 	t.putField(AttrEventCategory, fEventCategory)
 	t.putBoolField(AttrReadOnly, fReadOnly)
 	t.putBoolField(AttrManagementEvent, fManagementEvent)
+}
+
+// putInsightCall gives an Insights record, which has no top-level eventSource or
+// eventName, the rpc.service and rpc.method of the calls it is about (insightDetails).
+func (t *recordTranslator) putInsightCall() {
+	_, hasSource := t.str(fEventSource)
+	_, hasName := t.str(fEventName)
+	details, ok := t.object(fInsightDetails)
+	if !ok || (hasSource && hasName) {
+		return
+	}
+	ms := t.p.Members(details)
+	if !hasSource {
+		t.putString(AttrRPCService, ms, "eventSource")
+	}
+	if !hasName {
+		t.putString(AttrRPCMethod, ms, "eventName")
+	}
 }
 
 func (t *recordTranslator) putCallerAttrs() {

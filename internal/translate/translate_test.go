@@ -190,3 +190,20 @@ func TestAttributeNameLists(t *testing.T) {
 	assert.ElementsMatch(t, consts, all)
 	assert.Len(t, slices.Compact(slices.Sorted(slices.Values(all))), len(all), "no duplicates")
 }
+
+// An Insights record has no top-level eventSource or eventName: rpc.service and
+// rpc.method come from insightDetails; a top-level value, when present, wins.
+func TestInsightTakesServiceAndMethodFromDetails(t *testing.T) {
+	attrs := translateOne(t, `{"eventType":"AwsCloudTrailInsight","eventCategory":"Insight",`+
+		`"insightDetails":{"state":"Start","eventSource":"iam.amazonaws.com","eventName":"CreateUser","insightType":"ApiCallRateInsight"}}`).Attributes().AsRaw()
+	assert.Equal(t, "iam.amazonaws.com", attrs[AttrRPCService])
+	assert.Equal(t, "CreateUser", attrs[AttrRPCMethod])
+
+	attrs = translateOne(t, `{"eventSource":"s3.amazonaws.com","eventName":"GetObject",`+
+		`"insightDetails":{"eventSource":"iam.amazonaws.com","eventName":"CreateUser"}}`).Attributes().AsRaw()
+	assert.Equal(t, "s3.amazonaws.com", attrs[AttrRPCService])
+	assert.Equal(t, "GetObject", attrs[AttrRPCMethod])
+
+	attrs = translateOne(t, `{"insightDetails":"not an object"}`).Attributes().AsRaw()
+	assert.NotContains(t, attrs, AttrRPCService)
+}

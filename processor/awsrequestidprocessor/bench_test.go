@@ -122,7 +122,7 @@ func BenchmarkIndexBytesPerEntry(b *testing.B) {
 		before := heapInUse()
 		x := newIndex(testConfig().TTL, benchEntries)
 		for j, rid := range rids {
-			x.put(t0, rid, ids{trace: traceID(byte(j)), span: spanID(byte(j)), client: true})
+			x.put(0, rid, ids{trace: traceID(byte(j)), span: spanID(byte(j)), client: true})
 		}
 		perEntry = float64(heapInUse()-before) / benchEntries
 		runtime.KeepAlive(x)

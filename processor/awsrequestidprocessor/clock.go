@@ -2,9 +2,13 @@ package awsrequestidprocessor // import "github.com/otelcol-cloudtrail/awscloudt
 
 import "time"
 
-// clock is the processor's notion of time; tests inject a fake one.
+// clock is the processor's notion of time; tests inject a fake one. Every age and
+// deadline of the processor is measured on it, never on the wall clock, so a wall-clock
+// step (NTP, an operator, a VM resumed) neither keeps an index entry past ttl nor drops
+// it early.
 type clock interface {
-	Now() time.Time
+	// Now is a monotonic reading: the time since an origin of the clock's own.
+	Now() time.Duration
 	// NewTimer returns a stopped timer.
 	NewTimer() timer
 }
@@ -16,9 +20,13 @@ type timer interface {
 	Stop()
 }
 
-type realClock struct{}
+// realClock reads Go's monotonic clock: time.Since of a time.Now() uses the monotonic
+// readings of both.
+type realClock struct{ origin time.Time }
 
-func (realClock) Now() time.Time { return time.Now() }
+func newRealClock() realClock { return realClock{origin: time.Now()} }
+
+func (c realClock) Now() time.Duration { return time.Since(c.origin) }
 
 func (realClock) NewTimer() timer {
 	t := time.NewTimer(time.Hour)

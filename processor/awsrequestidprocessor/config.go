@@ -20,11 +20,12 @@ type Config struct {
 	MaxEntries int `mapstructure:"max_entries"`
 	// TTL is how long an entry stays in the index after its span was seen.
 	TTL time.Duration `mapstructure:"ttl"`
-	// MaxWait, when > 0, holds a log record whose span has not been seen yet for up to
-	// this long; 0 passes it on at once, unstamped.
+	// MaxWait, when > 0, holds a batch with a log record whose span has not been seen
+	// yet, whole, for up to this long; 0 passes it on at once, unstamped.
 	MaxWait time.Duration `mapstructure:"max_wait"`
-	// MaxPending bounds the log records held by MaxWait; past it, the oldest held
-	// records are passed on unstamped.
+	// MaxPending bounds the log records held by MaxWait (a larger batch is held alone):
+	// a batch that does not fit makes the oldest held batches go on at once, and its
+	// caller waits until they have left.
 	MaxPending int `mapstructure:"max_pending"`
 
 	// prevent unkeyed literal initialization

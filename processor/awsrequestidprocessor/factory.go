@@ -6,6 +6,7 @@ import (
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/pipeline"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processorhelper"
 
@@ -21,7 +22,7 @@ const (
 
 // NewFactory returns the factory of the awsrequestid processor.
 func NewFactory() processor.Factory {
-	return newFactory(realClock{}).processorFactory()
+	return newFactory(newRealClock()).processorFactory()
 }
 
 type factory struct {
@@ -57,14 +58,15 @@ func (f *factory) createTraces(ctx context.Context, set processor.Settings, cfg 
 	next consumer.Traces,
 ) (processor.Traces, error) {
 	c := cfg.(*Config)
-	idx, release := f.indexes.acquire(c)
-	p, err := newTracesProcessor(set, c, idx, f.clock, release)
+	sh := f.indexes.acquire(c, set.ID, pipeline.SignalTraces)
+	p, err := newTracesProcessor(set, c, sh, f.clock)
 	if err != nil {
-		release()
+		sh.release()
 		return nil, err
 	}
 	tp, err := processorhelper.NewTraces(ctx, set, cfg, next, p.processTraces,
 		processorhelper.WithCapabilities(consumer.Capabilities{MutatesData: false}),
+		processorhelper.WithStart(p.start),
 		processorhelper.WithShutdown(p.shutdown))
 	if err != nil {
 		_ = p.shutdown(ctx)
@@ -77,10 +79,10 @@ func (f *factory) createLogs(ctx context.Context, set processor.Settings, cfg co
 	next consumer.Logs,
 ) (processor.Logs, error) {
 	c := cfg.(*Config)
-	idx, release := f.indexes.acquire(c)
-	p, err := newLogsProcessor(set, c, idx, f.clock, next, release)
+	sh := f.indexes.acquire(c, set.ID, pipeline.SignalLogs)
+	p, err := newLogsProcessor(set, c, sh, f.clock, next)
 	if err != nil {
-		release()
+		sh.release()
 		return nil, err
 	}
 	lp, err := processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs,

@@ -21,18 +21,21 @@ import (
 var t0 = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 
 // fakeClock is a clock whose time moves only by Advance, which fires the timers due.
+// Its monotonic reading starts at 0, which stands for t0 on the wall clock; StepWall
+// moves the wall clock alone.
 type fakeClock struct {
 	mu     sync.Mutex
-	now    time.Time
+	mono   time.Duration
+	wall   time.Time
 	timers []*fakeTimer
 }
 
-func newFakeClock() *fakeClock { return &fakeClock{now: t0} }
+func newFakeClock() *fakeClock { return &fakeClock{wall: t0} }
 
-func (c *fakeClock) Now() time.Time {
+func (c *fakeClock) Now() time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.now
+	return c.mono
 }
 
 func (c *fakeClock) NewTimer() timer {
@@ -43,28 +46,37 @@ func (c *fakeClock) NewTimer() timer {
 	return t
 }
 
+// StepWall moves the wall clock only, as an NTP step or an operator does; the
+// monotonic reading, the only one the processor may use, does not move.
+func (c *fakeClock) StepWall(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.wall = c.wall.Add(d)
+}
+
 func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+	c.mono += d
+	c.wall = c.wall.Add(d)
 	for _, t := range c.timers {
-		if t.armed && !t.at.After(c.now) {
+		if t.armed && t.at <= c.mono {
 			t.armed = false
 			select {
-			case t.ch <- c.now:
+			case t.ch <- c.wall:
 			default:
 			}
 		}
 	}
 }
 
-// armedAt reports the deadline of the first armed timer.
+// armedAt reports the deadline of the first armed timer, as a time after t0.
 func (c *fakeClock) armedAt() (time.Time, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, t := range c.timers {
 		if t.armed {
-			return t.at, true
+			return t0.Add(t.at), true
 		}
 	}
 	return time.Time{}, false
@@ -73,7 +85,7 @@ func (c *fakeClock) armedAt() (time.Time, bool) {
 type fakeTimer struct {
 	clock *fakeClock
 	ch    chan time.Time
-	at    time.Time
+	at    time.Duration
 	armed bool
 }
 
@@ -81,15 +93,11 @@ func (t *fakeTimer) C() <-chan time.Time { return t.ch }
 
 func (t *fakeTimer) Reset(d time.Duration) {
 	t.clock.mu.Lock()
-	t.at, t.armed = t.clock.now.Add(d), true
-	fire := d <= 0
-	if fire {
-		t.armed = false
-	}
-	t.clock.mu.Unlock()
-	if fire {
+	defer t.clock.mu.Unlock()
+	t.at, t.armed = t.clock.mono+d, d > 0
+	if d <= 0 {
 		select {
-		case t.ch <- t.clock.Now():
+		case t.ch <- t.clock.wall:
 		default:
 		}
 	}

@@ -2,7 +2,6 @@ package awsrequestidprocessor
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -10,8 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zaptest/observer"
 )
 
 const waitFor, tick = 5 * time.Second, time.Millisecond
@@ -26,6 +23,14 @@ func waitConfig(maxWait time.Duration, maxPending int) *Config {
 func (h *harness) eventuallyReceived(n int) {
 	h.t.Helper()
 	require.Eventually(h.t, func() bool { return h.logs.LogRecordCount() == n }, waitFor, tick)
+}
+
+// eventuallyCounted waits until a counter reaches want: the holder counts a batch
+// after next has accepted it.
+func (h *harness) eventuallyCounted(name string, want int64) {
+	h.t.Helper()
+	require.Eventually(h.t, func() bool { return h.counter(name) == want }, waitFor, tick,
+		"%s: want %d", name, want)
 }
 
 func (h *harness) eventuallyArmed(at time.Time) {
@@ -45,20 +50,32 @@ func TestMaxWaitHoldsUntilTheSpanArrives(t *testing.T) {
 	ld := makeLogs("known", "late", "")
 	ld.ResourceLogs().At(0).Resource().Attributes().PutStr("cloud.region", "eu-west-1")
 	require.NoError(t, lp.ConsumeLogs(ctx, ld))
-	require.Len(t, h.logs.AllLogs(), 1, "what needs no wait goes on at once")
-	assert.Equal(t, 2, h.logs.LogRecordCount())
-	assert.Equal(t, traceID(1), stampsOf(h.logs)["known"])
+	assert.Zero(t, h.logs.LogRecordCount(), "a batch with a record to wait for is held whole")
 
 	h.clock.Advance(30 * time.Second)
 	require.NoError(t, tp.ConsumeTraces(ctx, makeTraces(clientSpan("late", 2))))
 	h.eventuallyReceived(3)
+	require.Len(t, h.logs.AllLogs(), 1, "as one batch")
+	assert.Equal(t, traceID(1), stampsOf(h.logs)["known"])
 	assert.Equal(t, traceID(2), stampsOf(h.logs)["late"])
-	held := h.logs.AllLogs()[1].ResourceLogs().At(0)
+	held := h.logs.AllLogs()[0].ResourceLogs().At(0)
 	region, _ := held.Resource().Attributes().Get("cloud.region")
 	assert.Equal(t, "eu-west-1", region.Str(), "a held record keeps its resource")
 	assert.Equal(t, "awscloudtrail", held.ScopeLogs().At(0).Scope().Name(), "and its scope")
-	assert.Equal(t, int64(2), h.counter("processor_awsrequestid_logs_matched"))
+	h.eventuallyCounted("processor_awsrequestid_logs_matched", 2)
 	assert.Zero(t, h.counter("processor_awsrequestid_logs_unmatched"))
+}
+
+func TestMaxWaitPassesOnAtOnceWhatNeedsNoWait(t *testing.T) {
+	h := newHarness(t)
+	tp, lp := h.start(waitConfig(time.Minute, 100))
+	ctx := context.Background()
+	require.NoError(t, tp.ConsumeTraces(ctx, makeTraces(clientSpan("known", 1))))
+	require.NoError(t, lp.ConsumeLogs(ctx, makeLogs("known", "")))
+	require.Equal(t, 2, h.logs.LogRecordCount(), "through the caller's call")
+	assert.Equal(t, traceID(1), stampsOf(h.logs)["known"])
+	assert.Equal(t, int64(1), h.counter("processor_awsrequestid_logs_matched"))
+	assert.Zero(t, h.counter("processor_awsrequestid_logs_held"))
 }
 
 func TestMaxWaitPassesOnUnstampedWhenDue(t *testing.T) {
@@ -74,7 +91,7 @@ func TestMaxWaitPassesOnUnstampedWhenDue(t *testing.T) {
 	h.clock.Advance(time.Second)
 	h.eventuallyReceived(1)
 	assert.True(t, stampsOf(h.logs)["never"].IsEmpty())
-	assert.Equal(t, int64(1), h.counter("processor_awsrequestid_logs_unmatched"))
+	h.eventuallyCounted("processor_awsrequestid_logs_unmatched", 1)
 }
 
 func TestMaxWaitStampsWhatArrivedWhenDue(t *testing.T) {
@@ -89,8 +106,8 @@ func TestMaxWaitStampsWhatArrivedWhenDue(t *testing.T) {
 	stamps := stampsOf(h.logs)
 	assert.Equal(t, traceID(1), stamps["a"])
 	assert.True(t, stamps["b"].IsEmpty())
-	assert.Equal(t, int64(1), h.counter("processor_awsrequestid_logs_matched"))
-	assert.Equal(t, int64(1), h.counter("processor_awsrequestid_logs_unmatched"))
+	h.eventuallyCounted("processor_awsrequestid_logs_matched", 1)
+	h.eventuallyCounted("processor_awsrequestid_logs_unmatched", 1)
 }
 
 func TestMaxPendingReleasesTheOldest(t *testing.T) {
@@ -102,7 +119,7 @@ func TestMaxPendingReleasesTheOldest(t *testing.T) {
 	h.eventuallyReceived(2) // a and b make room for c, with no time passing
 	assert.Contains(t, stampsOf(h.logs), "a")
 	assert.NotContains(t, stampsOf(h.logs), "c")
-	assert.Equal(t, int64(2), h.counter("processor_awsrequestid_logs_unmatched"))
+	h.eventuallyCounted("processor_awsrequestid_logs_unmatched", 2)
 }
 
 func TestShutdownPassesOnHeldRecords(t *testing.T) {
@@ -131,21 +148,4 @@ func TestShutdownWithoutStartPassesOnHeldRecords(t *testing.T) {
 	require.NoError(t, lp.Shutdown(ctx))
 	assert.Equal(t, 1, h.logs.LogRecordCount())
 	require.NoError(t, lp.Start(ctx, componenttest.NewNopHost()), "a start after shutdown starts nothing")
-}
-
-func TestRefusedHeldRecordsAreLogged(t *testing.T) {
-	h := newHarness(t)
-	core, logs := observer.New(zap.WarnLevel)
-	set := h.settings()
-	set.Logger = zap.New(core)
-	ctx := context.Background()
-	lp, err := h.factory.CreateLogs(ctx, set, waitConfig(time.Minute, 100), consumertest.NewErr(errors.New("queue full")))
-	require.NoError(t, err)
-	require.NoError(t, lp.Start(ctx, componenttest.NewNopHost()))
-	require.NoError(t, lp.ConsumeLogs(ctx, makeLogs("a")))
-	require.NoError(t, lp.Shutdown(ctx))
-	require.Equal(t, 1, logs.Len())
-	entry := logs.All()[0]
-	assert.Contains(t, entry.Message, "refused")
-	assert.Equal(t, int64(1), entry.ContextMap()["records"])
 }

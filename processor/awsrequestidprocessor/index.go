@@ -18,7 +18,7 @@ type ids struct {
 // slot is one entry of the index's insertion order.
 type slot struct {
 	key uint64
-	at  int64 // unix nanoseconds when the entry was added
+	at  time.Duration // the clock's monotonic reading when the entry was added
 }
 
 // index maps request IDs to the trace and span IDs of the span that made the call. It
@@ -29,7 +29,9 @@ type slot struct {
 // A request ID is kept as its 64-bit hash (seeded per process), not as a string: an
 // entry costs no allocation and about half the memory. Two request IDs with the same
 // hash would stamp a log with the wrong span; with the index full at 100,000 entries,
-// the chance is 100,000 / 2^64, about 5e-15, per log record looked up.
+// the chance is 100,000 / 2^64, about 5e-15, per log record looked up, and as much per
+// span inserted (the newer span then takes the older entry's place): about 1e-5 a year
+// at the defaults, see the README.
 type index struct {
 	mu         sync.Mutex
 	seed       maphash.Seed
@@ -49,9 +51,9 @@ func newIndex(ttl time.Duration, maxEntries int) *index {
 		subs: make(map[chan struct{}]struct{})}
 }
 
-// expire drops the entries added at or before now - ttl.
-func (x *index) expire(now time.Time) {
-	limit := now.Add(-x.ttl).UnixNano()
+// expire drops the entries added at or before now - ttl (monotonic readings).
+func (x *index) expire(now time.Duration) {
+	limit := now - x.ttl
 	for x.order.len() > 0 && x.order.front().at <= limit {
 		delete(x.entries, x.order.pop().key)
 		x.evictedTTL++
@@ -61,7 +63,7 @@ func (x *index) expire(now time.Time) {
 // put indexes key. A CLIENT span's entry is replaced only by another CLIENT span's, so
 // a server span that repeats the request ID never takes the caller's place. An entry
 // that is replaced keeps its place in the insertion order.
-func (x *index) put(now time.Time, requestID string, v ids) {
+func (x *index) put(now time.Duration, requestID string, v ids) {
 	key := maphash.String(x.seed, requestID)
 	if old, ok := x.entries[key]; ok {
 		if !old.client || v.client {
@@ -74,7 +76,7 @@ func (x *index) put(now time.Time, requestID string, v ids) {
 		x.evictedFull++
 	}
 	x.entries[key] = v
-	x.order.push(slot{key: key, at: now.UnixNano()})
+	x.order.push(slot{key: key, at: now})
 }
 
 func (x *index) get(requestID string) (ids, bool) {

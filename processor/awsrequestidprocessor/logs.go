@@ -3,6 +3,7 @@ package awsrequestidprocessor // import "github.com/otelcol-cloudtrail/awscloudt
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer"
@@ -10,79 +11,76 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processorhelper"
+	"go.uber.org/zap"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/processor/awsrequestidprocessor/internal/metadata"
 )
 
 // logsProcessor stamps log records with the trace context of the span that has their
-// request ID. With max_wait, it hands the records whose span is not known yet to a
-// holder, which passes them on later.
+// request ID. With max_wait, a batch with a record whose span is not known yet is
+// handed whole to a holder, which passes it on later: a call either returns nil with
+// every record of its batch passed on or owned by the holder, or returns an error with
+// none of them held.
 type logsProcessor struct {
+	id       component.ID
 	idx      *index
 	key      string
 	clock    clock
 	tb       *metadata.TelemetryBuilder
 	holder   *holder // nil without max_wait
+	logger   *zap.Logger
+	peers    func() pipelinePeers
 	release  func()
+	closed   atomic.Bool
 	shutOnce sync.Once
 }
 
-func newLogsProcessor(set processor.Settings, cfg *Config, idx *index, clk clock, next consumer.Logs,
-	release func(),
-) (*logsProcessor, error) {
+func newLogsProcessor(set processor.Settings, cfg *Config, sh shared, clk clock, next consumer.Logs) (*logsProcessor, error) {
 	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
 	if err != nil {
 		return nil, err
 	}
-	p := &logsProcessor{idx: idx, key: cfg.LogAttribute, clock: clk, tb: tb, release: release}
+	p := &logsProcessor{id: set.ID, idx: sh.idx, key: cfg.LogAttribute, clock: clk, tb: tb,
+		logger: set.Logger, peers: sh.peers, release: sh.release}
 	if cfg.MaxWait > 0 {
-		p.holder = newHolder(holderSettings{idx: idx, key: cfg.LogAttribute, maxWait: cfg.MaxWait,
+		p.holder = newHolder(holderSettings{idx: sh.idx, key: cfg.LogAttribute, maxWait: cfg.MaxWait,
 			maxPending: cfg.MaxPending, clock: clk, next: next, tb: tb, logger: set.Logger})
 	}
 	return p, nil
 }
 
 func (p *logsProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
-	var (
-		held               *logsBuilder
-		matched, unmatched int
-	)
-	if p.holder != nil {
-		held = &logsBuilder{}
+	if p.closed.Load() {
+		return ld, errShutdown
 	}
+	matched, waiting := 0, 0
 	p.idx.mu.Lock()
 	p.idx.expire(p.clock.Now())
 	for _, rl := range ld.ResourceLogs().All() {
 		for _, sl := range rl.ScopeLogs().All() {
-			sl.LogRecords().RemoveIf(func(lr plog.LogRecord) bool {
+			for _, lr := range sl.LogRecords().All() {
 				switch stampRecord(p.idx, lr, p.key) {
 				case stamped:
 					matched++
 				case unknown:
-					if held == nil {
-						unmatched++
-						return false
-					}
-					lr.MoveTo(held.record(rl, sl))
-					return true
+					waiting++
 				}
-				return false
-			})
+			}
 		}
 	}
 	byTTL, byFull := p.idx.takeEvictions()
 	p.idx.mu.Unlock()
 	recordEvictions(ctx, p.tb, byTTL, byFull)
-	p.count(ctx, matched, unmatched)
-	if held == nil || held.n == 0 {
+	if p.holder == nil || waiting == 0 {
+		p.count(ctx, matched, waiting)
 		return ld, nil
 	}
-	removeEmpty(ld)
-	p.holder.add(held.logs, held.n)
-	if ld.LogRecordCount() == 0 {
-		return ld, processorhelper.ErrSkipProcessingData
+	// The holder counts matched and unmatched records when it passes them on.
+	b := &heldBatch{logs: ld, records: ld.LogRecordCount(), waiting: waiting, stamped: matched}
+	if err := p.holder.hold(ctx, b); err != nil {
+		return ld, err
 	}
-	return ld, nil
+	return ld, processorhelper.ErrSkipProcessingData
 }
 
 func (p *logsProcessor) count(ctx context.Context, matched, unmatched int) {
@@ -95,21 +93,26 @@ func (p *logsProcessor) count(ctx context.Context, matched, unmatched int) {
 }
 
 func (p *logsProcessor) start(context.Context, component.Host) error {
+	warnAboutPipelines(p.logger, p.id, p.peers())
 	if p.holder != nil {
 		p.holder.start()
 	}
 	return nil
 }
 
+// shutdown refuses further records and, with max_wait, passes the held ones on until
+// ctx ends.
 func (p *logsProcessor) shutdown(ctx context.Context) error {
+	var err error
 	p.shutOnce.Do(func() {
+		p.closed.Store(true)
 		if p.holder != nil {
-			p.holder.shutdown(ctx)
+			err = p.holder.shutdown(ctx)
 		}
 		p.tb.Shutdown()
 		p.release()
 	})
-	return nil
+	return err
 }
 
 // stampResult is what stampRecord did with a log record.
@@ -138,43 +141,4 @@ func stampRecord(idx *index, lr plog.LogRecord, key string) stampResult {
 	lr.SetTraceID(e.trace)
 	lr.SetSpanID(e.span)
 	return stamped
-}
-
-// logsBuilder collects log records moved out of a batch, under copies of their
-// resource and scope.
-type logsBuilder struct {
-	logs           plog.Logs
-	n              int
-	srcRL          plog.ResourceLogs
-	srcSL          plog.ScopeLogs
-	dstRL          plog.ResourceLogs
-	dstSL          plog.ScopeLogs
-	haveRL, haveSL bool
-}
-
-// record returns an empty record in the copy of rl and sl, made on first use.
-func (b *logsBuilder) record(rl plog.ResourceLogs, sl plog.ScopeLogs) plog.LogRecord {
-	if b.n == 0 {
-		b.logs = plog.NewLogs()
-	}
-	if !b.haveRL || b.srcRL != rl {
-		b.srcRL, b.dstRL, b.haveRL, b.haveSL = rl, b.logs.ResourceLogs().AppendEmpty(), true, false
-		rl.Resource().CopyTo(b.dstRL.Resource())
-		b.dstRL.SetSchemaUrl(rl.SchemaUrl())
-	}
-	if !b.haveSL || b.srcSL != sl {
-		b.srcSL, b.dstSL, b.haveSL = sl, b.dstRL.ScopeLogs().AppendEmpty(), true
-		sl.Scope().CopyTo(b.dstSL.Scope())
-		b.dstSL.SetSchemaUrl(sl.SchemaUrl())
-	}
-	b.n++
-	return b.dstSL.LogRecords().AppendEmpty()
-}
-
-// removeEmpty drops the scopes without records and the resources without scopes.
-func removeEmpty(ld plog.Logs) {
-	ld.ResourceLogs().RemoveIf(func(rl plog.ResourceLogs) bool {
-		rl.ScopeLogs().RemoveIf(func(sl plog.ScopeLogs) bool { return sl.LogRecords().Len() == 0 })
-		return rl.ScopeLogs().Len() == 0
-	})
 }

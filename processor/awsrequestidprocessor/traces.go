@@ -4,11 +4,13 @@ import (
 	"context"
 	"sync"
 
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
+	"go.uber.org/zap"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/processor/awsrequestidprocessor/internal/metadata"
 )
@@ -21,6 +23,9 @@ var (
 
 // tracesProcessor indexes the request IDs of spans and passes the spans on untouched.
 type tracesProcessor struct {
+	id       component.ID
+	logger   *zap.Logger
+	peers    func() pipelinePeers
 	idx      *index
 	keys     []string
 	clock    clock
@@ -29,12 +34,18 @@ type tracesProcessor struct {
 	shutOnce sync.Once
 }
 
-func newTracesProcessor(set processor.Settings, cfg *Config, idx *index, clk clock, release func()) (*tracesProcessor, error) {
+func newTracesProcessor(set processor.Settings, cfg *Config, sh shared, clk clock) (*tracesProcessor, error) {
 	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
 	if err != nil {
 		return nil, err
 	}
-	return &tracesProcessor{idx: idx, keys: cfg.SpanAttributes, clock: clk, tb: tb, release: release}, nil
+	return &tracesProcessor{id: set.ID, logger: set.Logger, peers: sh.peers, idx: sh.idx, keys: cfg.SpanAttributes,
+		clock: clk, tb: tb, release: sh.release}, nil
+}
+
+func (p *tracesProcessor) start(context.Context, component.Host) error {
+	warnAboutPipelines(p.logger, p.id, p.peers())
+	return nil
 }
 
 func (p *tracesProcessor) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {

@@ -2,6 +2,7 @@ package awscloudtrailreceiver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -46,9 +47,23 @@ func loadAWSConfig(ctx context.Context, c *Config, region string) (aws.Config, e
 	return cfg, nil
 }
 
-// limiterKey names the account-region whose quota a stream shares. The account is not
-// known before a request, so it is identified by what selects it: the credentials
-// settings and the endpoint.
-func limiterKey(c *Config, region string) string {
-	return fmt.Sprintf("%s|%s|%s|%s", c.Endpoint, c.Profile, c.RoleARN, region)
+// resolveRegions returns the configured regions, or the region of the AWS config or
+// environment when none is set. It reads local files and variables only; Validate does
+// not call it, so that validating a config does no I/O.
+func resolveRegions(ctx context.Context, c *Config) ([]string, error) {
+	if len(c.Regions) > 0 {
+		return c.Regions, nil
+	}
+	var opts []func(*config.LoadOptions) error
+	if c.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("regions: not set, and the AWS config could not be read: %w", err)
+	}
+	if cfg.Region == "" {
+		return nil, errors.New("regions: not set, and no region in the AWS config or environment (AWS_REGION)")
+	}
+	return []string{cfg.Region}, nil
 }

@@ -66,9 +66,17 @@ func (m *memStorage) Batch(ctx context.Context, ops ...*storage.Operation) error
 
 func (m *memStorage) Close(context.Context) error { return nil }
 
+// checkpoint returns the checkpoint of the us-east-1 stream of the default source, of
+// whichever account the credentials belong to.
 func (m *memStorage) checkpoint() []byte {
-	b, _ := m.Get(context.Background(), "awscloudtrail/v1/us-east-1/"+defaultEventSource)
-	return b
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k, b := range m.data {
+		if strings.HasPrefix(k, "awscloudtrail/v2/") && strings.HasSuffix(k, "/us-east-1/"+defaultEventSource) {
+			return bytes.Clone(b)
+		}
+	}
+	return nil
 }
 
 // badAnswer makes the next poll get a 2xx that is not a LookupEvents page.

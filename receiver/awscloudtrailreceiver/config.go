@@ -10,6 +10,7 @@ import (
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/configopaque"
+	"go.opentelemetry.io/collector/config/configoptional"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/redact"
 )
@@ -18,8 +19,17 @@ import (
 type Config struct {
 	// Regions to poll. Empty means the region of the AWS config or environment.
 	Regions []string `mapstructure:"regions"`
-	// EventSources are polled one server-side stream per source and region.
+	// EventSources are polled one server-side stream per source and region; ["*"]
+	// polls all management events of each account-region as one stream.
 	EventSources []string `mapstructure:"event_sources"`
+	// ExcludeEventSources drops events of these sources (client-side).
+	ExcludeEventSources []string `mapstructure:"exclude_event_sources"`
+	// Insights also polls CloudTrail Insights events: one more stream per account-region.
+	Insights bool `mapstructure:"insights"`
+	// Accounts are more accounts, each read through a role the base identity assumes.
+	Accounts []AccountConfig `mapstructure:"accounts"`
+	// Organization discovers the organization's ACTIVE member accounts.
+	Organization configoptional.Optional[OrganizationConfig] `mapstructure:"organization"`
 	// EventNames, when set, keeps only these event names (client-side).
 	EventNames []string `mapstructure:"event_names"`
 	// ReadOnly keeps all, read or write events (client-side).
@@ -83,7 +93,9 @@ func (c *Config) Validate() error {
 	errs := []error{
 		c.validateInputs(),
 		c.SQS.validate(),
-		validateList("event_sources", c.EventSources, true, sourceRE),
+		c.validateRegions(),
+		c.validateEventSources(),
+		c.validateAccounts(),
 		validateList("event_names", c.EventNames, false, nil),
 	}
 	if _, err := parseReadOnly(c.ReadOnly); err != nil {
@@ -104,18 +116,14 @@ func (c *Config) Validate() error {
 	if c.RequestsPerSecond <= 0 || c.RequestsPerSecond > 1000 {
 		errs = append(errs, fmt.Errorf("requests_per_second: must be > 0 and <= 1000, got %v", c.RequestsPerSecond))
 	}
-	if c.LookupEvents {
-		errs = append(errs, c.validateRegions())
-	}
 	errs = append(errs, c.validateEndpoint(), c.validateRole(), c.Redact.validate())
 	return errors.Join(errs...)
 }
 
+// validateRegions checks the listed regions. An empty list is valid: Validate does no I/O,
+// so the AWS config's region is resolved in Start.
 func (c *Config) validateRegions() error {
 	if len(c.Regions) == 0 {
-		if _, err := defaultRegion(c.Profile); err != nil {
-			return fmt.Errorf("regions: not set, and %w", err)
-		}
 		return nil
 	}
 	return validateList("regions", c.Regions, true, regionRE)

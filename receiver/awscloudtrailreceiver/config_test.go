@@ -1,6 +1,8 @@
 package awscloudtrailreceiver
 
 import (
+	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,8 +11,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/receiver/receivertest"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver/internal/metadata"
 )
@@ -61,6 +67,7 @@ func TestLoadConfigFull(t *testing.T) {
 		ExternalID:        "ext-1",
 		Storage:           &storageID,
 		Redact:            RedactConfig{Fields: []string{"userIdentity.accessKeyId", "sourceIPAddress"}, Action: "hash", HashKey: "s3cr3t"},
+		Organization:      configoptional.Default(OrganizationConfig{RefreshInterval: DefaultOrganizationRefresh}),
 		LookupEvents:      true,
 		SQS:               defaultSQSConfig(),
 	}
@@ -124,17 +131,26 @@ func TestValidateJoinsEveryError(t *testing.T) {
 	}
 }
 
-func TestValidateRegionFromEnvironment(t *testing.T) {
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+// Validate does no I/O: whatever the host's ~/.aws holds (garbage, a directory where a
+// file belongs, nothing) and whatever the environment says, an empty regions list is valid
+// and is resolved in Start.
+func TestValidateDoesNoIO(t *testing.T) {
+	home := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(home, ".aws", "credentials"), 0o700)) // a directory: unreadable as a file
+	require.NoError(t, os.WriteFile(filepath.Join(home, ".aws", "config"), []byte("[profile\n\x00garbage = = ="), 0o600))
+	t.Setenv("HOME", home)
+	t.Setenv("AWS_CONFIG_FILE", "")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "")
 	t.Setenv("AWS_REGION", "")
 	t.Setenv("AWS_DEFAULT_REGION", "")
+	for _, profile := range []string{"", "missing"} {
+		cfg := validConfig()
+		cfg.Regions, cfg.Profile = nil, profile
+		require.NoError(t, cfg.Validate(), "profile %q", profile)
+	}
+	t.Setenv("AWS_REGION", "eu-central-1")
 	cfg := validConfig()
 	cfg.Regions = nil
-	err := cfg.Validate()
-	require.Error(t, err)
-	assert.True(t, strings.HasPrefix(err.Error(), "regions: not set"), err.Error())
-
-	t.Setenv("AWS_REGION", "eu-central-1")
 	require.NoError(t, cfg.Validate())
 }
 
@@ -152,4 +168,24 @@ func TestParseStartAt(t *testing.T) {
 		require.NoError(t, err, in)
 		assert.True(t, want.Equal(got), "%s: got %s want %s", in, got, want)
 	}
+}
+
+// Without regions, Start takes the AWS config's region, or fails naming regions.
+func TestStartResolvesTheFallbackRegion(t *testing.T) {
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	cfg := validConfig()
+	cfg.Regions = nil
+	r, err := newReceiver(receivertest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+	require.NoError(t, err)
+	err = r.Start(context.Background(), componenttest.NewNopHost())
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "regions: not set"), err.Error())
+	require.NoError(t, r.Shutdown(context.Background()))
+
+	t.Setenv("AWS_REGION", "eu-central-1")
+	regions, err := resolveRegions(context.Background(), cfg)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"eu-central-1"}, regions)
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/receiver"
 
@@ -33,6 +34,7 @@ func createDefaultConfig() component.Config {
 		RequestsPerSecond: 2,
 		Body:              "raw",
 		Redact:            RedactConfig{Action: "hash"},
+		Organization:      configoptional.Default(OrganizationConfig{RefreshInterval: DefaultOrganizationRefresh}),
 		LookupEvents:      true,
 		SQS:               defaultSQSConfig(),
 	}

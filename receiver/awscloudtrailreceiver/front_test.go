@@ -37,7 +37,7 @@ type frontDoor struct {
 func newFrontHarness(t *testing.T, opts awsemu.Options) (*harness, *frontDoor) {
 	t.Helper()
 	srv := awsemu.New(opts)
-	h := &harness{t: t, srv: srv, host: newTestHost(), tel: componenttest.NewTelemetry()}
+	h := &harness{t: t, srv: srv, host: newTestHost(), tel: componenttest.NewTelemetry(), sts: newLocalSTS(t)}
 	fd := &frontDoor{}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if m := signatureRE.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {

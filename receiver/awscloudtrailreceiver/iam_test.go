@@ -3,12 +3,10 @@ package awscloudtrailreceiver
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"os"
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -84,6 +82,9 @@ func TestReceiverCallsOnlyLookupEvents(t *testing.T) {
 	require.GreaterOrEqual(t, len(recs), 4, "three pages, then two more polls")
 	actions := iamActions(recs, nil)
 	assert.Equal(t, []string{"cloudtrail:LookupEvents"}, actions)
+	assert.Equal(t, []stsCall{{Action: "GetCallerIdentity", Region: "us-east-1", AccessKey: "AKIAIOSFODNN7EXAMPLE",
+		Form: map[string]string{"Action": "GetCallerIdentity", "Version": "2011-06-15"}}}, h.sts.actions(),
+		"and, once, sts:GetCallerIdentity, which needs no IAM permission")
 	assert.Equal(t, actions, readmePolicyActions(t), "the README's policy is exactly what the receiver uses")
 }
 
@@ -104,41 +105,11 @@ func assumeRoleResponse(expires time.Time) string {
 			`</ResponseMetadata></AssumeRoleResponse>`)
 }
 
-// fakeSTS answers AssumeRole (the awsQuery protocol) with fixed credentials and keeps
-// every Action and form it was asked for.
-type fakeSTS struct {
-	mu      sync.Mutex
-	actions []string
-	forms   []map[string]string
-}
-
-func (f *fakeSTS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
-	form := map[string]string{}
-	for k := range r.PostForm {
-		form[k] = r.PostForm.Get(k)
-	}
-	f.mu.Lock()
-	f.actions = append(f.actions, form["Action"])
-	f.forms = append(f.forms, form)
-	f.mu.Unlock()
-	w.Header().Set("Content-Type", "text/xml")
-	_, _ = w.Write([]byte(assumeRoleResponse(time.Now().Add(time.Hour))))
-}
-
-func (f *fakeSTS) calls() ([]string, []map[string]string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.actions...), append([]map[string]string(nil), f.forms...)
-}
-
 // With role_arn the receiver adds sts:AssumeRole, signed with its own credentials, and
 // signs LookupEvents with the role's. No credential of either reaches a log line.
 func TestRoleARNAddsOnlyAssumeRole(t *testing.T) {
 	setFakeCredentials(t)
-	sts := &fakeSTS{}
-	h, fd := newFrontHarness(t, awsemu.Options{RequestsPerSecond: -1, Fallback: sts})
-	t.Setenv("AWS_ENDPOINT_URL_STS", h.url) // the standard per-service endpoint variable
+	h, fd := newFrontHarness(t, awsemu.Options{RequestsPerSecond: -1})
 	evs := h.addEvents(defaultEventSource, 10)
 	cfg := h.config()
 	cfg.RoleARN, cfg.ExternalID = "arn:aws:iam::123456789012:role/reader", "ext-0123"
@@ -149,20 +120,20 @@ func TestRoleARNAddsOnlyAssumeRole(t *testing.T) {
 	require.NoError(t, r.Shutdown(context.Background()))
 	require.Equal(t, len(evs), sink.sink.LogRecordCount())
 
-	actions, forms := sts.calls()
-	require.Equal(t, []string{"AssumeRole"}, actions, "the role's credentials are cached")
-	assert.Equal(t, cfg.RoleARN, forms[0]["RoleArn"])
-	assert.Equal(t, cfg.ExternalID, forms[0]["ExternalId"])
-	assert.Equal(t, sessionName, forms[0]["RoleSessionName"])
+	calls := h.sts.actions()
+	require.Len(t, calls, 2, "the role's credentials and the account are cached")
+	assume, identity := calls[0], calls[1]
+	assert.Equal(t, "AssumeRole", assume.Action)
+	assert.Equal(t, cfg.RoleARN, assume.Form["RoleArn"])
+	assert.Equal(t, cfg.ExternalID, assume.Form["ExternalId"])
+	assert.Equal(t, sessionName, assume.Form["RoleSessionName"])
+	assert.Equal(t, fakeAccessKey, assume.AccessKey, "AssumeRole is signed with the collector's credentials")
+	assert.Equal(t, "GetCallerIdentity", identity.Action, "needs no IAM permission")
+	assert.Equal(t, assumedCredentials.AccessKey, identity.AccessKey, "the account is the role's")
 	recs := h.srv.Requests()
-	assert.Equal(t, []string{"cloudtrail:LookupEvents", "sts:AssumeRole"}, iamActions(recs, actions))
-	assert.Len(t, awsemu.Filter(recs, func(r awsemu.RequestRecord) bool { return r.Target == "" }), len(actions))
+	assert.Equal(t, []string{"cloudtrail:LookupEvents", "sts:AssumeRole"}, iamActions(recs, []string{"AssumeRole"}))
 	for _, rec := range recs {
-		if rec.Target == "" {
-			assert.Equal(t, fakeAccessKey, rec.AccessKeyID, "AssumeRole is signed with the collector's credentials")
-		} else {
-			assert.Equal(t, assumedCredentials.AccessKey, rec.AccessKeyID, "LookupEvents is signed with the role's")
-		}
+		assert.Equal(t, assumedCredentials.AccessKey, rec.AccessKeyID, "LookupEvents is signed with the role's")
 	}
 	requireNotLogged(t, logs.String(), []string{fakeSecret, fakeToken, fakeAccessKey,
 		assumedCredentials.Secret, assumedCredentials.Token, assumedCredentials.AccessKey}, fd.signatures())

@@ -1,12 +1,8 @@
 package awscloudtrailreceiver
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
@@ -63,21 +59,4 @@ func parseStartAtExact(s string, now time.Time) (time.Time, error) {
 		t = oldest
 	}
 	return t, nil
-}
-
-// defaultRegion is the region the AWS environment or shared config gives, if any. It
-// reads local files and variables only.
-func defaultRegion(profile string) (string, error) {
-	var opts []func(*config.LoadOptions) error
-	if profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(profile))
-	}
-	cfg, err := config.LoadDefaultConfig(context.Background(), opts...)
-	if err != nil {
-		return "", fmt.Errorf("the AWS config could not be read: %w", err)
-	}
-	if cfg.Region == "" {
-		return "", errors.New("no region in the AWS config or environment (AWS_REGION)")
-	}
-	return cfg.Region, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
@@ -14,7 +15,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/checkpoint"
-	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/dedupe"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/sqsinput"
@@ -31,14 +31,21 @@ type cloudtrailReceiver struct {
 	now   func() time.Time
 	timer poll.Timer
 
-	streams []*poll.Stream
-	sqs     *sqsinput.Input
-	dedupe  *dedupe.Index
-	closers []func()
-	storage storage.Client
-	status  *statusTracker
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
+	mu      sync.Mutex
+	streams []*poll.Stream // guarded by mu: regions add theirs once their account is known
+	regions []regionRun
+	// baseSettings are what every stream shares, before its account, region and source.
+	baseSettings poll.Settings
+	storage      storage.Client
+	status       *statusTracker
+	cancel       context.CancelFunc
+	wg           sync.WaitGroup
+	// stopping is set by Shutdown: account-regions that stop then keep their last status.
+	stopping atomic.Bool
+	// sqs is the SQS input, nil unless sqs.queue_url is set.
+	sqs *sqsinput.Input
+	// dedupe is the index of emitted event IDs the inputs share (see dedupeIndex).
+	dedupe *dedupe.Index
 }
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*cloudtrailReceiver, error) {
@@ -49,36 +56,44 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*cloud
 	return &cloudtrailReceiver{cfg: cfg, set: set, next: next, tb: tb, now: time.Now}, nil
 }
 
-// Start builds the streams and starts polling in the background. It does no network I/O:
-// credentials are resolved and the checkpoint is read by the first poll.
+// Start prepares every region and starts polling in the background. It does no network
+// I/O: each region resolves its credentials and account, then its streams read their
+// checkpoints, on their own goroutines.
 func (r *cloudtrailReceiver) Start(ctx context.Context, host component.Host) error {
 	store, err := r.openStore(ctx, host)
 	if err != nil {
 		return err
 	}
 	if r.cfg.LookupEvents {
-		if err := r.buildStreams(ctx, store); err != nil {
+		if err := r.buildRegions(ctx, store); err != nil {
 			return errors.Join(err, r.closeStorage(ctx))
 		}
 	}
 	if r.sqs, err = r.buildSQS(ctx); err != nil {
 		return errors.Join(err, r.closeStorage(ctx))
 	}
-	if err := r.tb.RegisterReceiverAwscloudtrailCheckpointLagCallback(r.observeLag); err != nil {
+	if err := r.tb.RegisterReceiverAwscloudtrailClockSkewCallback(r.observeSkew); err != nil {
 		return errors.Join(err, r.closeStorage(ctx))
 	}
 	r.status = newStatusTracker(host, r.set.Logger)
+	if err := errors.Join(r.tb.RegisterReceiverAwscloudtrailCheckpointLagCallback(r.observeLag),
+		r.tb.RegisterReceiverAwscloudtrailStreamsCallback(r.observeStreams)); err != nil {
+		return errors.Join(err, r.closeStorage(ctx))
+	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
-	for _, s := range r.streams {
+	for _, t := range r.staticTargets() {
+		r.startTarget(runCtx, &r.wg, t)
+	}
+	if org := r.cfg.Organization.Get(); org != nil && r.cfg.LookupEvents {
 		r.wg.Add(1)
 		go func() {
 			defer r.wg.Done()
-			s.Run(runCtx, r.cfg.PollInterval, r.timer, func(err error) { r.status.report(s.String(), err) })
+			r.runOrganization(runCtx, org)
 		}()
 	}
 	if r.cfg.LookupEvents {
-		r.set.Logger.Info("Started polling CloudTrail", zap.Int("streams", len(r.streams)),
+		r.set.Logger.Info("Started polling CloudTrail", zap.Int("regions", len(r.regions)), zap.Int("accounts", len(r.cfg.Accounts)),
 			zap.Strings("event_sources", r.cfg.EventSources), zap.Duration("poll_interval", r.cfg.PollInterval))
 	}
 	r.startSQS(runCtx, r.sqs)
@@ -105,46 +120,27 @@ func (r *cloudtrailReceiver) openStore(ctx context.Context, host component.Host)
 	return checkpoint.NewStorageStore(client), nil
 }
 
-func (r *cloudtrailReceiver) buildStreams(ctx context.Context, store checkpoint.Store) error {
+// buildRegions prepares every region's AWS config from local files and variables only: no
+// network I/O. Each region gets a config, and so a credentials cache, of its own: role_arn
+// and web identity credentials come from that region's STS, so one region's STS failing
+// blocks no other.
+func (r *cloudtrailReceiver) buildRegions(ctx context.Context, store checkpoint.Store) error {
 	base, err := r.streamSettings()
 	if err != nil {
 		return err
 	}
-	// The AWS config is read once; every region gets a copy, so all regions share one
-	// credentials cache (one AssumeRole, not one per region).
-	regions := r.cfg.Regions
-	first := ""
-	if len(regions) > 0 {
-		first = regions[0]
-	}
-	awsBase, err := loadAWSConfig(ctx, r.cfg, first)
+	r.baseSettings = base
+	regions, err := resolveRegions(ctx, r.cfg)
 	if err != nil {
 		return err
 	}
-	if len(regions) == 0 {
-		if awsBase.Region == "" {
-			return errors.New("regions: not set, and no region in the AWS config or environment (AWS_REGION)")
-		}
-		regions = []string{awsBase.Region}
-	}
+	r.regions = r.regions[:0]
 	for _, region := range regions {
-		awsCfg := awsBase.Copy()
-		awsCfg.Region = region
-		api, closeIdle := cloudtrail.NewSDKClient(awsCfg, cloudtrail.SDKOptions{
-			Endpoint: r.cfg.Endpoint,
-			Limiter:  cloudtrail.SharedLimiters.Get(limiterKey(r.cfg, region), r.cfg.RequestsPerSecond),
-			Observe:  r.observeAttempt(region),
-		})
-		r.closers = append(r.closers, closeIdle)
-		client := cloudtrail.NewClient(api)
-		for _, source := range r.cfg.EventSources {
-			set := base
-			set.Region, set.EventSource = region, source
-			r.streams = append(r.streams, poll.NewStream(set, poll.Deps{
-				Source: client, Next: r.next, Store: store, Logger: r.set.Logger,
-				Metrics: r.streamMetrics(region, source), Now: r.now,
-			}))
+		awsCfg, err := loadAWSConfig(ctx, r.cfg, region)
+		if err != nil {
+			return err
 		}
+		r.regions = append(r.regions, regionRun{region: region, aws: awsCfg, store: store, base: base})
 	}
 	return nil
 }
@@ -152,15 +148,12 @@ func (r *cloudtrailReceiver) buildStreams(ctx context.Context, store checkpoint.
 // Shutdown stops polling and waits for the streams. It is safe without Start and twice.
 func (r *cloudtrailReceiver) Shutdown(ctx context.Context) error {
 	if r.cancel != nil {
+		r.stopping.Store(true)
 		r.cancel()
 		r.cancel = nil
 		r.wg.Wait()
 		r.set.Logger.Info("Stopped polling CloudTrail")
 	}
-	for _, closeIdle := range r.closers {
-		closeIdle()
-	}
-	r.closers = nil
 	r.tb.Shutdown()
 	return r.closeStorage(ctx)
 }

@@ -38,6 +38,7 @@ type harness struct {
 	url  string
 	tel  *componenttest.Telemetry
 	host *testHost
+	sts  *localSTS
 	// inFlight counts requests the server is answering.
 	inFlight atomic.Int32
 }
@@ -45,7 +46,7 @@ type harness struct {
 func newHarness(t *testing.T, opts awsemu.Options) *harness {
 	t.Helper()
 	srv := awsemu.New(opts)
-	h := &harness{t: t, srv: srv, host: newTestHost(), tel: componenttest.NewTelemetry()}
+	h := &harness{t: t, srv: srv, host: newTestHost(), tel: componenttest.NewTelemetry(), sts: newLocalSTS(t)}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.inFlight.Add(1)
 		defer h.inFlight.Add(-1)
@@ -130,17 +131,17 @@ func TestReceiverDeliversEveryEventOnce(t *testing.T) {
 		points = lag.Data.(metricdata.Gauge[float64]).DataPoints
 		return len(points) == 1 && points[0].Value < time.Hour.Seconds()
 	}, 30*time.Second, 10*time.Millisecond, "the head is the time of the last poll, not start_at")
-	assert.Equal(t, streamAttrs("us-east-1", defaultEventSource), points[0].Attributes)
+	assert.Equal(t, streamAttrs(h.sts.account, "us-east-1", defaultEventSource), points[0].Attributes)
 	assert.GreaterOrEqual(t, points[0].Value, 0.0)
 	require.NoError(t, r.Shutdown(context.Background()))
 
 	assert.ElementsMatch(t, idsOf(evs), eventIDs(sink))
 	metadatatest.AssertEqualReceiverAwscloudtrailEventsEmitted(t, h.tel, []metricdata.DataPoint[int64]{{
-		Attributes: streamAttrs("us-east-1", defaultEventSource), Value: 120,
+		Attributes: streamAttrs(h.sts.account, "us-east-1", defaultEventSource), Value: 120,
 	}}, metricdataOpts...)
 	requests := lookups(h.srv)
 	metadatatest.AssertEqualReceiverAwscloudtrailAPIRequests(t, h.tel, []metricdata.DataPoint[int64]{{
-		Attributes: outcomeAttrs("us-east-1", "success"), Value: int64(len(requests)),
+		Attributes: outcomeAttrs(h.sts.account, "us-east-1", "success"), Value: int64(len(requests)),
 	}}, metricdataOpts...)
 }
 
@@ -214,7 +215,7 @@ func TestThrottlingIsRetriedNotDropped(t *testing.T) {
 	throttled := h.srv.Stats().Throttled
 	require.Positive(t, throttled)
 	metadatatest.AssertEqualReceiverAwscloudtrailThrottledRequests(t, h.tel, []metricdata.DataPoint[int64]{{
-		Attributes: regionAttrs("us-east-1"), Value: int64(throttled),
+		Attributes: regionAttrs(h.sts.account, "us-east-1"), Value: int64(throttled),
 	}}, metricdataOpts...)
 }
 
@@ -241,7 +242,7 @@ func TestShutdownDuringPollIsPromptAndPersistsNothing(t *testing.T) {
 	}
 	assert.Zero(t, sink.LogRecordCount())
 	client := h.storageClient(storageID)
-	b, err := client.Get(context.Background(), "awscloudtrail/v1/us-east-1/"+defaultEventSource)
+	b, err := client.Get(context.Background(), checkpointKey(h.sts.account, "us-east-1", defaultEventSource))
 	require.NoError(t, err)
 	assert.Nil(t, b, "no checkpoint for a slice that was not consumed")
 }

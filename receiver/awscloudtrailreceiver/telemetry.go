@@ -15,15 +15,15 @@ import (
 	"github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver/internal/metadata"
 )
 
-// observeAttempt counts every LookupEvents HTTP attempt of a region by outcome.
-func (r *cloudtrailReceiver) observeAttempt(region string) cloudtrail.AttemptObserver {
-	regionAttr := attribute.String("region", region)
+// observeAttempt counts every LookupEvents HTTP attempt of an account-region by outcome.
+func (r *cloudtrailReceiver) observeAttempt(account, region string) cloudtrail.AttemptObserver {
+	accountAttr, regionAttr := attribute.String("account", account), attribute.String("region", region)
 	return func(ctx context.Context, err error) {
 		outcome := cloudtrail.Outcome(err)
 		r.tb.ReceiverAwscloudtrailAPIRequests.Add(ctx, 1,
-			metric.WithAttributes(regionAttr, attribute.String("outcome", outcome)))
+			metric.WithAttributes(accountAttr, regionAttr, attribute.String("outcome", outcome)))
 		if outcome == "throttled" {
-			r.tb.ReceiverAwscloudtrailThrottledRequests.Add(ctx, 1, metric.WithAttributes(regionAttr))
+			r.tb.ReceiverAwscloudtrailThrottledRequests.Add(ctx, 1, metric.WithAttributes(accountAttr, regionAttr))
 		}
 	}
 }
@@ -33,9 +33,9 @@ type streamMetrics struct {
 	attrs metric.MeasurementOption
 }
 
-func (r *cloudtrailReceiver) streamMetrics(region, source string) poll.Metrics {
+func (r *cloudtrailReceiver) streamMetrics(account, region, source string) poll.Metrics {
 	return streamMetrics{tb: r.tb, attrs: metric.WithAttributeSet(attribute.NewSet(
-		attribute.String("region", region), attribute.String("event_source", source)))}
+		attribute.String("account", account), attribute.String("region", region), attribute.String("event_source", source)))}
 }
 
 func (m streamMetrics) Emitted(ctx context.Context, n int) {
@@ -56,19 +56,53 @@ func (m streamMetrics) Malformed(ctx context.Context, n int) {
 	}
 }
 
-// observeLag reports now - head for every stream that has polled once.
+// The stream counts redaction refusals only through Metrics that implement this.
+var _ poll.RedactionMetrics = streamMetrics{}
+
+func (m streamMetrics) RedactionDropped(ctx context.Context, n int) {
+	if n > 0 {
+		m.tb.ReceiverAwscloudtrailRedactionDropped.Add(ctx, int64(n), m.attrs)
+	}
+}
+
+func (m streamMetrics) Refused(ctx context.Context, n int) {
+	if n > 0 {
+		m.tb.ReceiverAwscloudtrailEventsRefused.Add(ctx, int64(n), m.attrs)
+	}
+}
+
+func (m streamMetrics) CheckpointSaveFailed(ctx context.Context) {
+	m.tb.ReceiverAwscloudtrailCheckpointSaveFailures.Add(ctx, 1, m.attrs)
+}
+
+// observeLag reports the server's now - head for every stream that has polled once.
 func (r *cloudtrailReceiver) observeLag(_ context.Context, o metric.Float64Observer) error {
-	now := r.now()
-	for _, s := range r.streams {
-		head := s.Head()
-		if head.IsZero() {
+	for _, s := range r.allStreams() {
+		lag, ok := s.Lag()
+		if !ok {
 			continue
 		}
-		set := s.Settings()
-		o.Observe(now.Sub(head).Seconds(), metric.WithAttributes(
-			attribute.String("region", set.Region), attribute.String("event_source", set.EventSource)))
+		o.Observe(lag.Seconds(), streamMeasureAttrs(s.Settings()))
 	}
 	return nil
+}
+
+// observeSkew reports the server's clock minus the host's for every stream that has had
+// a response.
+func (r *cloudtrailReceiver) observeSkew(_ context.Context, o metric.Float64Observer) error {
+	for _, s := range r.allStreams() {
+		skew, ok := s.ClockSkew()
+		if !ok {
+			continue
+		}
+		o.Observe(skew.Seconds(), streamMeasureAttrs(s.Settings()))
+	}
+	return nil
+}
+
+func streamMeasureAttrs(set poll.Settings) metric.MeasurementOption {
+	return metric.WithAttributes(attribute.String("account", set.Account),
+		attribute.String("region", set.Region), attribute.String("event_source", set.Name()))
 }
 
 // statusTracker reports the component's health from every stream's last poll: OK when all
@@ -106,6 +140,20 @@ func (t *statusTracker) report(stream string, err error) {
 		t.errs[stream] = err
 	}
 	t.publish(err)
+}
+
+// forget drops what is known of names (the streams and credentials of an account-region
+// that stopped polling), so a removed account's failure no longer holds the status.
+func (t *statusTracker) forget(names ...string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	failing := len(t.errs) > 0
+	for _, n := range names {
+		delete(t.errs, n)
+	}
+	if failing && len(t.errs) == 0 {
+		t.publish(nil)
+	}
 }
 
 // publish reports a status when the component's health changes: from healthy to failing,

@@ -27,7 +27,7 @@ func newTLSHarness(t *testing.T) (*harness, *httptest.Server, *atomic.Int32) {
 	t.Helper()
 	t.Setenv("AWS_CA_BUNDLE", "")
 	srv := awsemu.New(awsemu.Options{RequestsPerSecond: -1})
-	h := &harness{t: t, srv: srv, host: newTestHost(), tel: componenttest.NewTelemetry()}
+	h := &harness{t: t, srv: srv, host: newTestHost(), tel: componenttest.NewTelemetry(), sts: newLocalSTS(t)}
 	ts, conns := awsemu.ServeTLS(srv.Handler())
 	t.Cleanup(ts.Close)
 	t.Cleanup(func() { _ = h.tel.Shutdown(context.Background()) })
@@ -58,7 +58,7 @@ func TestTLSEndpointWithUnknownCAIsRefused(t *testing.T) {
 	assert.Contains(t, logs.String(), `"kind":"client_error"`)
 	assert.GreaterOrEqual(t, w.last(), cfg.PollInterval*8/10, "retried after poll_interval (with jitter)")
 	metadatatest.AssertEqualReceiverAwscloudtrailAPIRequests(t, h.tel, []metricdata.DataPoint[int64]{{
-		Attributes: outcomeAttrs("us-east-1", "network_error"), Value: 2,
+		Attributes: outcomeAttrs(h.sts.account, "us-east-1", "network_error"), Value: 2,
 	}}, metricdataOpts...)
 }
 

@@ -27,6 +27,8 @@ type TelemetryBuilder struct {
 	mu                                  sync.Mutex
 	registrations                       []metric.Registration
 	ProcessorAwsrequestidEntriesEvicted metric.Int64Counter
+	ProcessorAwsrequestidLogsDropped    metric.Int64Counter
+	ProcessorAwsrequestidLogsHeld       metric.Int64UpDownCounter
 	ProcessorAwsrequestidLogsMatched    metric.Int64Counter
 	ProcessorAwsrequestidLogsUnmatched  metric.Int64Counter
 	ProcessorAwsrequestidSpansIndexed   metric.Int64Counter
@@ -65,6 +67,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_processor_awsrequestid_entries_evicted",
 		metric.WithDescription("Index entries removed because they outlived ttl or because the index held max_entries. [Alpha]"),
 		metric.WithUnit("{entry}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorAwsrequestidLogsDropped, err = builder.meter.Int64Counter(
+		"otelcol_processor_awsrequestid_logs_dropped",
+		metric.WithDescription("Log records held by max_wait that never reached the next consumer, because it refused them with a permanent error or the shutdown deadline passed first. [Alpha]"),
+		metric.WithUnit("{record}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorAwsrequestidLogsHeld, err = builder.meter.Int64UpDownCounter(
+		"otelcol_processor_awsrequestid_logs_held",
+		metric.WithDescription("Log records held by max_wait now, waiting for their spans or for the next consumer to accept them (at most max_pending, or one larger batch alone). [Alpha]"),
+		metric.WithUnit("{record}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ProcessorAwsrequestidLogsMatched, err = builder.meter.Int64Counter(

@@ -20,10 +20,18 @@ func TestSetupTelemetry(t *testing.T) {
 	require.NoError(t, err)
 	defer tb.Shutdown()
 	tb.ProcessorAwsrequestidEntriesEvicted.Add(context.Background(), 1)
+	tb.ProcessorAwsrequestidLogsDropped.Add(context.Background(), 1)
+	tb.ProcessorAwsrequestidLogsHeld.Add(context.Background(), 1)
 	tb.ProcessorAwsrequestidLogsMatched.Add(context.Background(), 1)
 	tb.ProcessorAwsrequestidLogsUnmatched.Add(context.Background(), 1)
 	tb.ProcessorAwsrequestidSpansIndexed.Add(context.Background(), 1)
 	AssertEqualProcessorAwsrequestidEntriesEvicted(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorAwsrequestidLogsDropped(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorAwsrequestidLogsHeld(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualProcessorAwsrequestidLogsMatched(t, testTel,

@@ -25,18 +25,23 @@ func Tracer(settings component.TelemetrySettings) trace.Tracer {
 // TelemetryBuilder provides an interface for components to report telemetry
 // as defined in metadata and user config.
 type TelemetryBuilder struct {
-	meter                                  metric.Meter
-	mu                                     sync.Mutex
-	registrations                          []metric.Registration
-	ReceiverAwscloudtrailAPIRequests       metric.Int64Counter
-	ReceiverAwscloudtrailCheckpointLag     metric.Float64ObservableGauge
-	ReceiverAwscloudtrailDuplicatesDropped metric.Int64Counter
-	ReceiverAwscloudtrailEventsEmitted     metric.Int64Counter
-	ReceiverAwscloudtrailMalformedEvents   metric.Int64Counter
-	ReceiverAwscloudtrailSqsFiles          metric.Int64Counter
-	ReceiverAwscloudtrailSqsMessages       metric.Int64Counter
-	ReceiverAwscloudtrailSqsRecords        metric.Int64Counter
-	ReceiverAwscloudtrailThrottledRequests metric.Int64Counter
+	meter                                       metric.Meter
+	mu                                          sync.Mutex
+	registrations                               []metric.Registration
+	ReceiverAwscloudtrailAPIRequests            metric.Int64Counter
+	ReceiverAwscloudtrailCheckpointLag          metric.Float64ObservableGauge
+	ReceiverAwscloudtrailCheckpointSaveFailures metric.Int64Counter
+	ReceiverAwscloudtrailClockSkew              metric.Float64ObservableGauge
+	ReceiverAwscloudtrailDuplicatesDropped      metric.Int64Counter
+	ReceiverAwscloudtrailEventsEmitted          metric.Int64Counter
+	ReceiverAwscloudtrailEventsRefused          metric.Int64Counter
+	ReceiverAwscloudtrailMalformedEvents        metric.Int64Counter
+	ReceiverAwscloudtrailRedactionDropped       metric.Int64Counter
+	ReceiverAwscloudtrailSqsFiles               metric.Int64Counter
+	ReceiverAwscloudtrailSqsMessages            metric.Int64Counter
+	ReceiverAwscloudtrailSqsRecords             metric.Int64Counter
+	ReceiverAwscloudtrailStreams                metric.Int64ObservableGauge
+	ReceiverAwscloudtrailThrottledRequests      metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -63,6 +68,46 @@ func (builder *TelemetryBuilder) RegisterReceiverAwscloudtrailCheckpointLagCallb
 	defer builder.mu.Unlock()
 	builder.registrations = append(builder.registrations, reg)
 	return nil
+}
+
+// RegisterReceiverAwscloudtrailClockSkewCallback sets callback for observable ReceiverAwscloudtrailClockSkew metric.
+func (builder *TelemetryBuilder) RegisterReceiverAwscloudtrailClockSkewCallback(cb metric.Float64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerFloat64{inst: builder.ReceiverAwscloudtrailClockSkew, obs: o})
+		return nil
+	}, builder.ReceiverAwscloudtrailClockSkew)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterReceiverAwscloudtrailStreamsCallback sets callback for observable ReceiverAwscloudtrailStreams metric.
+func (builder *TelemetryBuilder) RegisterReceiverAwscloudtrailStreamsCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ReceiverAwscloudtrailStreams, obs: o})
+		return nil
+	}, builder.ReceiverAwscloudtrailStreams)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+type observerInt64 struct {
+	embedded.Int64Observer
+	inst metric.Int64Observable
+	obs  metric.Observer
+}
+
+func (oi *observerInt64) Observe(value int64, opts ...metric.ObserveOption) {
+	oi.obs.ObserveInt64(oi.inst, value, opts...)
 }
 
 type observerFloat64 struct {
@@ -105,6 +150,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		metric.WithUnit("s"),
 	)
 	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailCheckpointSaveFailures, err = builder.meter.Int64Counter(
+		"otelcol_receiver_awscloudtrail_checkpoint_save_failures",
+		metric.WithDescription("Checkpoint writes that failed; the stream keeps polling and the next successful write covers them. [Alpha]"),
+		metric.WithUnit("{write}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailClockSkew, err = builder.meter.Float64ObservableGauge(
+		"otelcol_receiver_awscloudtrail_clock_skew",
+		metric.WithDescription("The server's clock (the Date of the last LookupEvents response) minus the host's, in seconds. [Alpha]"),
+		metric.WithUnit("s"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ReceiverAwscloudtrailDuplicatesDropped, err = builder.meter.Int64Counter(
 		"otelcol_receiver_awscloudtrail_duplicates_dropped",
 		metric.WithDescription("Events read again in the overlap window and dropped because they were already emitted. [Alpha]"),
@@ -117,9 +174,21 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		metric.WithUnit("{event}"),
 	)
 	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailEventsRefused, err = builder.meter.Int64Counter(
+		"otelcol_receiver_awscloudtrail_events_refused",
+		metric.WithDescription("Events the pipeline refused with a permanent error; they are dropped and the stream advances. [Alpha]"),
+		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ReceiverAwscloudtrailMalformedEvents, err = builder.meter.Int64Counter(
 		"otelcol_receiver_awscloudtrail_malformed_events",
 		metric.WithDescription("Events whose CloudTrailEvent could not be translated; they are skipped. [Alpha]"),
+		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailRedactionDropped, err = builder.meter.Int64Counter(
+		"otelcol_receiver_awscloudtrail_redaction_dropped",
+		metric.WithDescription("Events dropped because redaction is configured and the redactor could not read them completely; they are never exported unredacted. [Alpha]"),
 		metric.WithUnit("{event}"),
 	)
 	errs = errors.Join(errs, err)
@@ -139,6 +208,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_receiver_awscloudtrail_sqs_records",
 		metric.WithDescription("CloudTrail records read by the SQS input (from trail files and EventBridge events), by outcome. [Alpha]"),
 		metric.WithUnit("{record}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailStreams, err = builder.meter.Int64ObservableGauge(
+		"otelcol_receiver_awscloudtrail_streams",
+		metric.WithDescription("Streams by state: polling (the last poll succeeded), backing_off (retrying a failure with backoff) or failed (credentials, access or the request refused; retried every poll_interval). [Alpha]"),
+		metric.WithUnit("{stream}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ReceiverAwscloudtrailThrottledRequests, err = builder.meter.Int64Counter(

@@ -24,10 +24,21 @@ func TestSetupTelemetry(t *testing.T) {
 		observer.Observe(1)
 		return nil
 	}))
+	require.NoError(t, tb.RegisterReceiverAwscloudtrailClockSkewCallback(func(_ context.Context, observer metric.Float64Observer) error {
+		observer.Observe(1)
+		return nil
+	}))
+	require.NoError(t, tb.RegisterReceiverAwscloudtrailStreamsCallback(func(_ context.Context, observer metric.Int64Observer) error {
+		observer.Observe(1)
+		return nil
+	}))
 	tb.ReceiverAwscloudtrailAPIRequests.Add(context.Background(), 1)
+	tb.ReceiverAwscloudtrailCheckpointSaveFailures.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailDuplicatesDropped.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailEventsEmitted.Add(context.Background(), 1)
+	tb.ReceiverAwscloudtrailEventsRefused.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailMalformedEvents.Add(context.Background(), 1)
+	tb.ReceiverAwscloudtrailRedactionDropped.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailSqsFiles.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailSqsMessages.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailSqsRecords.Add(context.Background(), 1)
@@ -38,13 +49,25 @@ func TestSetupTelemetry(t *testing.T) {
 	AssertEqualReceiverAwscloudtrailCheckpointLag(t, testTel,
 		[]metricdata.DataPoint[float64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverAwscloudtrailCheckpointSaveFailures(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverAwscloudtrailClockSkew(t, testTel,
+		[]metricdata.DataPoint[float64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverAwscloudtrailDuplicatesDropped(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverAwscloudtrailEventsEmitted(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverAwscloudtrailEventsRefused(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverAwscloudtrailMalformedEvents(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverAwscloudtrailRedactionDropped(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverAwscloudtrailSqsFiles(t, testTel,
@@ -54,6 +77,9 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverAwscloudtrailSqsRecords(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverAwscloudtrailStreams(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverAwscloudtrailThrottledRequests(t, testTel,

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/demo/lmemu"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/awsemu"
+)
+
+// config is what the command line asks for.
+type config struct {
+	addr                     string
+	rps                      float64
+	burst                    int
+	account, region          string
+	deliveryMin, deliveryMax time.Duration
+	workloadRate             float64
+	workloadDuration         time.Duration
+	seedEvents               int
+	seedSpan                 time.Duration
+	seedSource, seedRegions  string
+	faults                   awsemu.Faults
+	clockOffset              time.Duration
+	strictTimeRange          bool
+	seed                     uint64
+	logLevel                 slog.Level
+}
+
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
+	c := &config{}
+	fs := flag.NewFlagSet("awsemu", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:4566", "listen address")
+	fs.Float64Var(&c.rps, "rps", awsemu.DefaultRequestsPerSecond, "LookupEvents quota per account and region, requests/s; -1 = unlimited")
+	fs.IntVar(&c.burst, "burst", 0, "quota bucket size; 0 = ceil(rps)")
+	fs.StringVar(&c.account, "account", awsemu.DefaultAccountID, "account of unknown access keys and of seeded events")
+	fs.StringVar(&c.region, "region", "us-east-1", "region of seeded events and of the workload")
+	fs.DurationVar(&c.deliveryMin, "delivery-delay-min", awsemu.DefaultDeliveryDelayMin, "least delay before a recorded call is visible")
+	fs.DurationVar(&c.deliveryMax, "delivery-delay-max", awsemu.DefaultDeliveryDelayMax, "greatest delay before a recorded call is visible (0 and 0: at once)")
+	fs.Float64Var(&c.workloadRate, "workload-rate", 0, "live Lookout for Metrics workload, calls/s; 0 = none")
+	fs.DurationVar(&c.workloadDuration, "workload-duration", 0, "stop the workload after this long; 0 = run until stopped")
+	fs.IntVar(&c.seedEvents, "seed-events", 0, "bulk-seed this many Lookout for Metrics events before serving")
+	fs.DurationVar(&c.seedSpan, "seed-span", 24*time.Hour, "seeded events spread over this span, up to now")
+	fs.StringVar(&c.seedSource, "seed-source", awsemu.LookoutMetricsEventSource, "eventSource of seeded events; a comma-separated list seeds each")
+	fs.StringVar(&c.seedRegions, "seed-regions", "", "comma-separated regions to seed, -seed-events each per source; default -region")
+	fs.Float64Var(&c.faults.ErrorRate, "error-rate", 0, "fraction of requests answered with HTTP 500/503")
+	fs.DurationVar(&c.faults.Latency, "latency", 0, "latency added to every request")
+	fs.Float64Var(&c.faults.MalformedRate, "malformed-rate", 0, "fraction of CloudTrailEvent strings returned malformed")
+	fs.Float64Var(&c.faults.LateDeliveryRate, "late-rate", 0, "fraction of recorded calls delivered late")
+	fs.DurationVar(&c.faults.LateDeliveryExtra, "late-extra", awsemu.DefaultLateDeliveryExtra, "extra delay of late deliveries")
+	fs.DurationVar(&c.clockOffset, "clock-offset", 0, "the server's clock (and every response's Date) runs this far ahead of the host's; negative: behind")
+	fs.BoolVar(&c.strictTimeRange, "strict-time-range", false, "refuse LookupEvents ranges past now or older than 90 days instead of clamping them")
+	fs.Uint64Var(&c.seed, "seed", 1, "seed of the random source (faults, delays, workload, seeded events)")
+	level := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if err := c.logLevel.UnmarshalText([]byte(*level)); err != nil {
+		_, _ = fmt.Fprintf(stderr, "invalid -log-level %q: %v\n", *level, err)
+		return nil, err
+	}
+	if fs.NArg() > 0 || c.deliveryMax < c.deliveryMin || c.seedEvents < 0 {
+		_, _ = fmt.Fprintln(stderr, "awsemu takes no arguments; -delivery-delay-max must be >= -delivery-delay-min; -seed-events >= 0")
+		return nil, fmt.Errorf("invalid command line")
+	}
+	return c, nil
+}
+
+func (c *config) options(logger *slog.Logger) awsemu.Options {
+	return awsemu.Options{
+		RequestsPerSecond: c.rps,
+		Burst:             c.burst,
+		DefaultAccount:    c.account,
+		Logger:            logger,
+		Seed:              c.seed,
+		DeliveryDelay:     awsemu.UniformDelay(c.deliveryMin, c.deliveryMax, c.seed),
+		ClockOffset:       c.clockOffset,
+		StrictTimeRange:   c.strictTimeRange,
+	}
+}
+
+// seedOptions is one seeding per region and event source asked for (-seed-regions,
+// -seed-source), each with its own seed so that event IDs differ.
+func (c *config) seedOptions() []lmemu.SeedOptions {
+	if c.seedEvents <= 0 {
+		return nil
+	}
+	regions := []string{c.region}
+	if c.seedRegions != "" {
+		regions = strings.Split(c.seedRegions, ",")
+	}
+	var out []lmemu.SeedOptions
+	for _, region := range regions {
+		for _, source := range strings.Split(c.seedSource, ",") {
+			out = append(out, lmemu.SeedOptions{Events: c.seedEvents, Span: c.seedSpan, EventSource: source,
+				Account: c.account, Region: region, Seed: c.seed + uint64(len(out)), End: time.Now().Add(c.clockOffset)})
+		}
+	}
+	return out
+}

@@ -1,0 +1,95 @@
+package lmemu
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// jsonDuration is a time.Duration that JSON carries as a Go duration string ("1m"),
+// or as integer nanoseconds.
+type jsonDuration time.Duration
+
+func (d *jsonDuration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		v, err := time.ParseDuration(s)
+		*d = jsonDuration(v)
+		return err
+	}
+	var n int64
+	if err := json.Unmarshal(b, &n); err != nil {
+		return errors.New("a duration is a string such as \"1m\" or integer nanoseconds")
+	}
+	*d = jsonDuration(n)
+	return nil
+}
+
+// workloadRequest is the body of POST /_awsemu/workload.
+type workloadRequest struct {
+	Rate     float64      `json:"rate"`
+	Duration jsonDuration `json:"duration"`
+	Calls    int          `json:"calls"`
+	Seed     uint64       `json:"seed"`
+	Region   string       `json:"region"`
+	Wait     bool         `json:"wait"`
+}
+
+// WorkloadSummary counts a workload's calls; POST /_awsemu/workload with wait
+// answers with it.
+type WorkloadSummary struct {
+	Calls       int            `json:"calls"`
+	Errors      int            `json:"errors"`
+	ByOperation map[string]int `json:"byOperation"`
+}
+
+// Summarize counts calls per operation and the failed ones.
+func Summarize(calls []WorkloadCall) WorkloadSummary {
+	sum := WorkloadSummary{Calls: len(calls), ByOperation: map[string]int{}}
+	for _, c := range calls {
+		sum.ByOperation[c.Operation]++
+		if c.Err != nil {
+			sum.Errors++
+		}
+	}
+	return sum
+}
+
+func (e *emulator) adminWorkload(w http.ResponseWriter, r *http.Request) {
+	var req workloadRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+		return
+	}
+	if req.Calls <= 0 && req.Duration <= 0 && req.Wait {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": "wait needs calls or duration"})
+		return
+	}
+	opts := WorkloadOptions{Endpoint: "http://" + r.Host, Region: req.Region, Rate: req.Rate,
+		Duration: time.Duration(req.Duration), Calls: req.Calls, Seed: req.Seed}
+	if !req.Wait {
+		opts.OnCall = func(WorkloadCall) {}
+		e.srv.RunJob(false, func(ctx context.Context) { _, _ = RunWorkload(ctx, opts) })
+		writeJSON(w, http.StatusAccepted, map[string]bool{"started": true})
+		return
+	}
+	var (
+		calls []WorkloadCall
+		err   error
+	)
+	e.srv.RunJob(true, func(ctx context.Context) { calls, err = RunWorkload(ctx, opts) })
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, Summarize(calls))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, _ := json.Marshal(v)
+	w.Header().Set("Content-Type", restJSONContentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package lmemu
+
+const raceEnabled = false

@@ -1,0 +1,69 @@
+package awscloudtrailreceiver
+
+import (
+	"context"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// target is an identity whose account the receiver reads: the base identity (no role),
+// or a reader role in another account that the base identity assumes.
+type target struct {
+	roleARN, externalID string
+}
+
+// label names the target in logs and status: the role's account, or "base".
+func (t target) label() string {
+	if t.roleARN == "" {
+		return "base"
+	}
+	return AccountConfig{RoleARN: t.roleARN}.AccountID()
+}
+
+// staticTargets are the identities read from the config alone: the listed accounts, or
+// the base identity when neither accounts nor organization is set.
+func (r *cloudtrailReceiver) staticTargets() []target {
+	if len(r.cfg.Accounts) == 0 && r.cfg.Organization.Get() == nil {
+		return []target{{}}
+	}
+	out := make([]target, len(r.cfg.Accounts))
+	for i, a := range r.cfg.Accounts {
+		out[i] = target{roleARN: a.RoleARN, externalID: a.ExternalID}
+	}
+	return out
+}
+
+// forTarget returns the region's config with the target's credentials: the base
+// identity's, or the role assumed through the region's own STS endpoint, with a
+// credentials cache of its own.
+func forTarget(rr regionRun, t target) regionRun {
+	rr.target = t
+	if t.roleARN == "" {
+		return rr
+	}
+	cfg := rr.aws.Copy()
+	provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(rr.aws), t.roleARN, func(o *stscreds.AssumeRoleOptions) {
+		o.RoleSessionName = sessionName
+		if t.externalID != "" {
+			o.ExternalID = aws.String(t.externalID)
+		}
+	})
+	cfg.Credentials = aws.NewCredentialsCache(provider)
+	rr.aws = cfg
+	return rr
+}
+
+// startTarget polls every region of t until ctx ends, each account-region on its own
+// goroutines: a failing account or region never slows the others.
+func (r *cloudtrailReceiver) startTarget(ctx context.Context, wg *sync.WaitGroup, t target) {
+	for _, rr := range r.regions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.runRegion(ctx, forTarget(rr, t))
+		}()
+	}
+}
