@@ -18,6 +18,7 @@ import (
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/dedupe"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/redact"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
 )
 
@@ -444,4 +445,24 @@ func TestStalledS3ReadIsAbandoned(t *testing.T) {
 	requireEventually(t, func() bool { return h.metrics.get("message s3_event retry") == 1 }, "message left")
 	assert.Equal(t, 1, h.metrics.get("file trail s3_error"))
 	assert.Empty(t, h.q.deletedIDs())
+}
+
+// Redaction fails closed on the SQS path as on the API path: a record it cannot read is
+// dropped and counted, never exported unredacted; the others are redacted. (Neither the
+// trail file reader nor the message parser passes a record this deep; the sink is tested
+// on its own.)
+func TestUnredactableRecordIsDropped(t *testing.T) {
+	set := defaultSettings()
+	set.Redact = redact.New([]string{"requestParameters.key", "resources.ARN"}, redact.Drop, "")
+	next, metrics := &recordingConsumer{}, &countMetrics{}
+	in := New(set, Deps{Next: next, Metrics: metrics})
+	s := in.newSink(context.Background())
+	// Arrays are transparent to paths: resources.ARN may hide under any number of them.
+	deep := strings.Repeat("[", redact.MaxDepth+1) + `{"ARN":"secret"}` + strings.Repeat("]", redact.MaxDepth+1)
+	s.add([]byte(`{"eventID":"ok","eventSource":"lookoutmetrics.amazonaws.com","requestParameters":{"key":"secret","other":1}}`), time.Now())
+	s.add([]byte(`{"eventID":"deep","eventSource":"lookoutmetrics.amazonaws.com","resources":`+deep+`}`), time.Now())
+	require.NoError(t, s.flush())
+	require.Equal(t, []string{"ok"}, next.accepted())
+	assert.NotContains(t, next.records[0].Body().Str(), "secret")
+	assert.Equal(t, 1, metrics.get("records redaction_dropped"))
 }
