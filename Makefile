@@ -5,14 +5,14 @@ TOOLS_BIN      := $(CURDIR)/.tools/bin
 GOLANGCI_LINT  := $(TOOLS_BIN)/golangci-lint
 BUILDER        := $(TOOLS_BIN)/builder
 GOLANGCI_VERSION := v2.15.0
-BUILDER_VERSION  := v0.162.0
+BUILDER_VERSION  := v0.165.0
 DIST           := build/otelcol-cloudtrail
 OTELCOL        := $(DIST)/otelcol-cloudtrail
 AWSEMU         := bin/awsemu
 TRACEDCLIENT   := bin/tracedclient
-# The checksum database does not list this module; go.sum pins it for our module, and the
-# collector build's own go.sum is made fresh by ocb.
-NOSUMDB        := github.com/aws/aws-sdk-go-v2/service/lookoutmetrics
+RUNVIEW        := bin/runview
+MODPACK        := bin/modpack
+OTLPFILE       := bin/otlpfile
 # Tests talk to loopback only: never let the SDK look for EC2 instance metadata.
 export AWS_EC2_METADATA_DISABLED := true
 # The third-party servers of the SQS input's integration tests (.ci/install-servers.sh);
@@ -20,7 +20,7 @@ export AWS_EC2_METADATA_DISABLED := true
 export VERSITYGW_BIN   := $(CURDIR)/.tools/bin/versitygw
 export FAUXQS_LAUNCHER := $(CURDIR)/.tools/bin/fauxqs-launch
 
-.PHONY: all test test-steps vet lint generate check-generate check-tidy unit demo fuzz reliability build awsemu run bench tools servers clean
+.PHONY: all test test-steps vet lint generate check-generate check-tidy unit demo check-user-build fuzz reliability build awsemu run bench tools servers clean
 
 all: build
 
@@ -33,7 +33,7 @@ test:
 	@start=$$(date +%s); $(MAKE) --no-print-directory test-steps; rc=$$?; \
 	echo "make test: $$(( $$(date +%s) - start ))s, exit $$rc"; exit $$rc
 
-test-steps: vet lint check-generate check-tidy unit demo fuzz
+test-steps: vet lint check-generate check-tidy unit demo check-user-build fuzz
 
 vet:
 	@for m in $(MODULES); do echo "go vet ($$m)"; (cd $$m && $(GO) vet ./...) || exit 1; done
@@ -70,41 +70,64 @@ demo: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
 		E2E_REPORT=$(CURDIR)/build/reliability-short.txt $(GO) test -race -count=1 ./...
 	@cat build/reliability-short.txt 2>/dev/null || true
 
+# A user's build: the product packed at a pseudo-version into a local module proxy, ocb with
+# a manifest that names it by version (no replace), and a check of the binary's modules.
+check-user-build: $(BUILDER) $(MODPACK)
+	demo/user-build.sh $(BUILDER) $(CURDIR)/$(MODPACK)
+
+$(MODPACK): demo/go.mod $(shell find demo/cmd/modpack -name '*.go')
+	cd demo && $(GO) build -o $(CURDIR)/$(MODPACK) ./cmd/modpack
+
 build: $(OTELCOL)
 
+# ocb's output directory lies under go.work: build it as a module of its own (GOWORK=off),
+# as a user's build is.
 $(OTELCOL): $(BUILDER) builder-config.yaml go.mod go.sum $(shell find receiver processor internal -name '*.go' -not -name '*_test.go')
 	mkdir -p $(DIST)
-	GONOSUMDB=$(NOSUMDB) $(BUILDER) --config builder-config.yaml
+	GOWORK=off $(BUILDER) --config builder-config.yaml
 
 awsemu: $(AWSEMU)
 
 $(TRACEDCLIENT): demo/go.mod $(shell find demo/cmd/tracedclient -name '*.go' -not -name '*_test.go')
 	cd demo && $(GO) build -o $(CURDIR)/$(TRACEDCLIENT) ./cmd/tracedclient
 
+$(OTLPFILE): demo/go.mod $(shell find demo/otlpfile demo/cmd/otlpfile -name '*.go' -not -name '*_test.go')
+	cd demo && $(GO) build -o $(CURDIR)/$(OTLPFILE) ./cmd/otlpfile
+
 $(AWSEMU): demo/go.mod $(shell find internal/awsemu demo/lmemu demo/cmd/awsemu -name '*.go' -not -name '*_test.go' 2>/dev/null)
 	cd demo && $(GO) build -o $(CURDIR)/$(AWSEMU) ./cmd/awsemu
 
 # The main job on the embedded default: the emulator with an hour of Lookout for Metrics
-# history, the collector printing every log record it polls from it, and two traced
-# clients (otelaws over OTLP, and the X-Ray SDK) making live calls whose records arrive
-# stamped with their trace. Ctrl-C stops everything.
+# history, the collector printing every log record it polls from it (and sending it to
+# bin/otlpfile, which keeps it in build/run/logs.json), and two traced clients (otelaws,
+# and the X-Ray SDK, whose segments tracedclient turns into spans) making live calls
+# whose records arrive stamped with their trace. Ctrl-C stops everything.
 RUN_ADDR ?= 127.0.0.1:4566
-run: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
-	@mkdir -p build/run
+run: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT) $(OTLPFILE) $(RUNVIEW)
+	@mkdir -p build/run && rm -f build/run/logs.json
 	@set +e; \
 	$(AWSEMU) -addr $(RUN_ADDR) -seed-events 200 -seed-span 1h \
 		-delivery-delay-min 5s -delivery-delay-max 30s > build/run/awsemu.log 2>&1 & emu=$$!; \
-	trap 'kill -TERM $$emu $$otel $$xray 2>/dev/null; wait 2>/dev/null' EXIT; \
-	for i in $$(seq 50); do grep -q "listening" build/run/awsemu.log && break; sleep 0.1; done; \
-	grep "listening" build/run/awsemu.log || { cat build/run/awsemu.log; exit 1; }; \
-	echo "otelcol-cloudtrail: log records below, also in build/run/logs.json (OTLP JSON). Ctrl-C stops."; \
+	$(OTLPFILE) -addr 127.0.0.1:4319 -out build/run/logs.json > build/run/otlpfile.log 2>&1 & sink=$$!; \
+	trap 'kill -TERM $$emu $$sink $$col $$otel $$xray $$view 2>/dev/null; wait 2>/dev/null' EXIT; \
+	for i in $$(seq 50); do grep -q "listening" build/run/awsemu.log && grep -q "listening" build/run/otlpfile.log && break; sleep 0.1; done; \
+	grep -q "listening" build/run/awsemu.log || { cat build/run/awsemu.log; exit 1; }; \
+	grep -q "listening" build/run/otlpfile.log || { cat build/run/otlpfile.log; exit 1; }; \
+	AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=emulator-does-not-check \
+	AWS_ENDPOINT_URL_STS=http://$(RUN_ADDR) AWS_REGION=us-east-1 \
+		$(OTELCOL) --config testdata/run.yaml > build/run/otelcol.log 2>&1 & col=$$!; \
 	( sleep 3; exec $(TRACEDCLIENT) -endpoint http://$(RUN_ADDR) -mode otel -calls 1000000 -rate 0.5 \
 		-otlp-endpoint http://127.0.0.1:4318 ) > build/run/tracedclient-otel.log 2>&1 & otel=$$!; \
 	( sleep 3; exec $(TRACEDCLIENT) -endpoint http://$(RUN_ADDR) -mode xray -calls 1000000 -rate 0.25 \
-		-xray-daemon 127.0.0.1:2000 -access-key ASIADEPLOY0000000003 ) > build/run/tracedclient-xray.log 2>&1 & xray=$$!; \
-	AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=emulator-does-not-check \
-	AWS_ENDPOINT_URL_STS=http://$(RUN_ADDR) AWS_REGION=us-east-1 $(OTELCOL) --config testdata/run.yaml; status=$$?; \
-	[ $$status -eq 0 ] || [ $$status -eq 130 ]
+		-xray-otlp-endpoint http://127.0.0.1:4318 -access-key ASIADEPLOY0000000003 ) > build/run/tracedclient-xray.log 2>&1 & xray=$$!; \
+	echo "One line per CloudTrail record; the full records (OTLP JSON) are in build/run/logs.json,"; \
+	echo "the collector's own log in build/run/otelcol.log. Ctrl-C stops everything."; \
+	$(RUNVIEW) -file build/run/logs.json & view=$$!; \
+	wait $$col; status=$$?; \
+	[ $$status -eq 0 ] || [ $$status -eq 130 ] || [ $$status -eq 143 ] || { tail -20 build/run/otelcol.log; exit $$status; }
+
+$(RUNVIEW): demo/go.mod $(shell find demo/cmd/runview -name '*.go' -not -name '*_test.go')
+	cd demo && $(GO) build -o $(CURDIR)/$(RUNVIEW) ./cmd/runview
 
 # Every fuzz target for a short, fixed time (the seed corpora also run in `unit`).
 FUZZTIME ?= 10s

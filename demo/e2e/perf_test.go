@@ -33,7 +33,7 @@ func startPerfCollector(t *testing.T, bin, emulatorURL string, ps perfSettings) 
 	t.Helper()
 	c := &collector{output: filepath.Join(t.TempDir(), "logs.json"), metricsPort: freePort(t)}
 	env := childEnv(
-		"E2E_EMULATOR_URL="+emulatorURL, "E2E_OUTPUT="+c.output,
+		"E2E_EMULATOR_URL="+emulatorURL, outputEnv(t, c.output),
 		"E2E_METRICS_PORT="+strconv.Itoa(c.metricsPort), "E2E_REGIONS="+ps.regions,
 		"E2E_SOURCES="+ps.sources, "E2E_START_AT="+ps.startAt, "E2E_POLL_INTERVAL="+ps.pollInterval,
 		"E2E_RPS="+strconv.FormatFloat(ps.rps, 'f', -1, 64), "E2E_EXPORTER="+ps.exporter,
@@ -51,7 +51,7 @@ func TestPerfBackfillThroughput(t *testing.T) {
 		"-delivery-delay-min", "0", "-delivery-delay-max", "0")
 	began := time.Now()
 	col := startPerfCollector(t, otelcol, emu.url, perfSettings{regions: "[us-east-1]",
-		sources: "[lookoutmetrics.amazonaws.com]", startAt: "2h", pollInterval: "1m", exporter: "file", rps: 2})
+		sources: "[lookoutmetrics.amazonaws.com]", startAt: "2h", pollInterval: "1m", exporter: "otlphttp/output", rps: 2})
 	tl := startTailer(t, col.output, 100*time.Millisecond)
 	require.Eventually(t, func() bool { return tl.count() >= n }, 10*time.Minute, 200*time.Millisecond)
 	last := latestArrival(tl.snapshot())

@@ -154,7 +154,3 @@ func tail(s string, n int) string {
 	}
 	return "..." + s[len(s)-n:]
 }
-
-func listenUDP(port int) (net.PacketConn, error) {
-	return net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", port))
-}

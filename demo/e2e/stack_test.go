@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,6 +18,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/demo/otlpfile"
 )
 
 // emulator is a running awsemu binary.
@@ -48,13 +51,27 @@ func startCollector(t *testing.T, bin, emulatorURL, storageDir string) *collecto
 	env := childEnv(
 		"E2E_EMULATOR_URL="+emulatorURL,
 		"E2E_STORAGE_DIR="+storageDir,
-		"E2E_OUTPUT="+c.output,
+		outputEnv(t, c.output),
 		"E2E_METRICS_PORT="+strconv.Itoa(c.metricsPort),
 		"E2E_LOG_LEVEL=info",
 	)
 	c.process = start(t, "otelcol-cloudtrail", env, bin, "--config", "../../testdata/e2e/collector.yaml")
 	c.waitForLine(t, "Everything is ready", 60*time.Second)
 	return c
+}
+
+// outputEnv serves an OTLP/HTTP logs endpoint that appends every request to path as
+// one line of OTLP JSON until the test ends, and returns the configs' E2E_OUTPUT_URL.
+func outputEnv(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	require.NoError(t, err)
+	srv := httptest.NewServer(otlpfile.NewHandler(f, nil))
+	t.Cleanup(func() {
+		srv.Close()
+		_ = f.Close()
+	})
+	return "E2E_OUTPUT_URL=" + srv.URL
 }
 
 // record is one exported log record, flattened for assertions.
@@ -71,7 +88,7 @@ func (r record) attr(key string) string {
 	return v.AsString()
 }
 
-// records reads every log record the file exporter wrote so far (one OTLP JSON
+// records reads every log record written to the output so far (one OTLP JSON
 // request per line; a line still being written is left for the next read).
 func (c *collector) records(t *testing.T) []record {
 	t.Helper()

@@ -83,7 +83,7 @@ func (s *sink) endpoint() string { return fmt.Sprintf("127.0.0.1:%d", s.port) }
 // start (re)starts the sink process; its file is appended to.
 func (s *sink) start() {
 	s.t.Helper()
-	env := childEnv("E2E_OTLP_PORT="+strconv.Itoa(s.port), "E2E_OUTPUT="+s.output)
+	env := childEnv("E2E_OTLP_PORT="+strconv.Itoa(s.port), outputEnv(s.t, s.output))
 	s.process = start(s.t, "sink", env, s.bin, "--config", "../../testdata/e2e/sink.yaml")
 	s.waitForLine(s.t, "Everything is ready", 60*time.Second)
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,8 +20,8 @@ import (
 )
 
 // TestTraceContextWithMaxWait is TestTraceContextOnCloudTrailLogs with the spans sent
-// after their records: the test holds every span back (OTLP requests and X-Ray
-// datagrams) until the receiver has handed every call's record to the pipeline, so the
+// after their records: the test holds every span back (OTLP requests, from otelaws and
+// from the X-Ray client's segments turned into spans) until the receiver has handed every call's record to the pipeline, so the
 // awsrequestid processor must hold the records (max_wait) and stamp them when the spans
 // come. Every traced record is stamped, nothing is lost or doubled, and the receiver's
 // accepted count equals the calls made.
@@ -33,19 +32,18 @@ func TestTraceContextWithMaxWait(t *testing.T) {
 		t.Skip("needs TRACEDCLIENT_BIN; `make test` builds it")
 	}
 	emu := startEmulator(t, emuBin, "-delivery-delay-min", "1s", "-delivery-delay-max", "4s")
-	otlpPort, xrayPort := freePort(t), freeUDPPort(t)
-	otlp, xray := newHeldOTLP(t), newHeldUDP(t)
+	otlpPort := freePort(t)
+	otlp := newHeldOTLP(t)
 	col := &collector{output: filepath.Join(t.TempDir(), "logs.json"), metricsPort: freePort(t)}
 	col.process = start(t, "otelcol-cloudtrail", childEnv(
-		"E2E_EMULATOR_URL="+emu.url, "E2E_OUTPUT="+col.output, "E2E_METRICS_PORT="+strconv.Itoa(col.metricsPort),
-		"E2E_OTLP_PORT="+strconv.Itoa(otlpPort), "E2E_XRAY_PORT="+strconv.Itoa(xrayPort),
-		"E2E_XRAY_PROXY_PORT="+strconv.Itoa(freePort(t)),
+		"E2E_EMULATOR_URL="+emu.url, outputEnv(t, col.output), "E2E_METRICS_PORT="+strconv.Itoa(col.metricsPort),
+		"E2E_OTLP_PORT="+strconv.Itoa(otlpPort),
 	), otelcol, "--config", maxWaitConfig(t, "3m"))
 	col.waitForLine(t, "Everything is ready", 60*time.Second)
 
 	common := []string{"-endpoint", emu.url}
 	calls := runTracedClient(t, traced, "otel", 21, append(common, "-otlp-endpoint", otlp.url)...)
-	calls = append(calls, runTracedClient(t, traced, "xray", 21, append(common, "-xray-daemon", xray.addr())...)...)
+	calls = append(calls, runTracedClient(t, traced, "xray", 21, append(common, "-xray-otlp-endpoint", otlp.url)...)...)
 	calls = append(calls, runTracedClient(t, traced, "none", 7, common...)...)
 
 	// Every record reaches the pipeline while no span has: the traced ones are held.
@@ -59,7 +57,6 @@ func TestTraceContextWithMaxWait(t *testing.T) {
 	}
 
 	otlp.release(t, fmt.Sprintf("http://127.0.0.1:%d/v1/traces", otlpPort))
-	xray.release(t, fmt.Sprintf("127.0.0.1:%d", xrayPort))
 
 	counts := map[string]int{}
 	byRequest := map[string]record{}
@@ -143,7 +140,7 @@ func newHeldOTLP(t *testing.T) *heldOTLP {
 		w.WriteHeader(http.StatusOK) // an empty body: full success
 	}))
 	t.Cleanup(srv.Close)
-	h.url = srv.URL + "/v1/traces"
+	h.url = srv.URL // the clients append /v1/traces
 	return h
 }
 
@@ -151,7 +148,7 @@ func (h *heldOTLP) release(t *testing.T, to string) {
 	t.Helper()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	require.NotEmpty(t, h.reqs, "the otelaws client exported its spans")
+	require.NotEmpty(t, h.reqs, "the traced clients exported their spans")
 	for _, r := range h.reqs {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, to, bytes.NewReader(r.body))
@@ -166,50 +163,5 @@ func (h *heldOTLP) release(t *testing.T, to string) {
 		require.NoError(t, err)
 		_ = resp.Body.Close()
 		require.Equal(t, http.StatusOK, resp.StatusCode)
-	}
-}
-
-// heldUDP receives X-Ray datagrams and keeps them until release sends them on.
-type heldUDP struct {
-	conn net.PacketConn
-	mu   sync.Mutex
-	msgs [][]byte
-	done chan struct{}
-}
-
-func newHeldUDP(t *testing.T) *heldUDP {
-	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
-	require.NoError(t, err)
-	h := &heldUDP{conn: conn, done: make(chan struct{})}
-	go func() {
-		defer close(h.done)
-		buf := make([]byte, 64<<10)
-		for {
-			n, _, err := conn.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			h.mu.Lock()
-			h.msgs = append(h.msgs, bytes.Clone(buf[:n]))
-			h.mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() { _ = conn.Close(); <-h.done })
-	return h
-}
-
-func (h *heldUDP) addr() string { return h.conn.LocalAddr().String() }
-
-func (h *heldUDP) release(t *testing.T, to string) {
-	t.Helper()
-	out, err := net.Dial("udp", to)
-	require.NoError(t, err)
-	defer out.Close()
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	require.NotEmpty(t, h.msgs, "the X-Ray SDK sent its segments")
-	for _, m := range h.msgs {
-		_, err := out.Write(m)
-		require.NoError(t, err)
 	}
 }

@@ -44,7 +44,8 @@ func runTracedClient(t *testing.T, bin, mode string, calls int, args ...string) 
 }
 
 // TestTraceContextOnCloudTrailLogs proves the join on real instrumentation: calls traced
-// by otelaws (OTLP) and by the X-Ray SDK (awsxray receiver) come back from CloudTrail as
+// by otelaws (OTLP) and by the X-Ray SDK (segments turned into OTLP spans as the awsxray
+// receiver turns them, see tracedclient's -xray-otlp-endpoint) come back from CloudTrail as
 // log records carrying their client span's trace and span IDs; untraced calls carry none.
 func TestTraceContextOnCloudTrailLogs(t *testing.T) {
 	otelcol, emuBin := binaries(t)
@@ -53,18 +54,17 @@ func TestTraceContextOnCloudTrailLogs(t *testing.T) {
 		t.Skip("needs TRACEDCLIENT_BIN; `make test` builds it")
 	}
 	emu := startEmulator(t, emuBin, "-delivery-delay-min", "1s", "-delivery-delay-max", "4s")
-	otlpPort, xrayPort := freePort(t), freeUDPPort(t)
+	otlpPort := freePort(t)
 	col := &collector{output: filepath.Join(t.TempDir(), "logs.json"), metricsPort: freePort(t)}
 	col.process = start(t, "otelcol-cloudtrail", childEnv(
-		"E2E_EMULATOR_URL="+emu.url, "E2E_OUTPUT="+col.output, "E2E_METRICS_PORT="+strconv.Itoa(col.metricsPort),
-		"E2E_OTLP_PORT="+strconv.Itoa(otlpPort), "E2E_XRAY_PORT="+strconv.Itoa(xrayPort),
-		"E2E_XRAY_PROXY_PORT="+strconv.Itoa(freePort(t)),
+		"E2E_EMULATOR_URL="+emu.url, outputEnv(t, col.output), "E2E_METRICS_PORT="+strconv.Itoa(col.metricsPort),
+		"E2E_OTLP_PORT="+strconv.Itoa(otlpPort),
 	), otelcol, "--config", "../../testdata/e2e/traces.yaml")
 	col.waitForLine(t, "Everything is ready", 60*time.Second)
 
 	common := []string{"-endpoint", emu.url}
 	calls := runTracedClient(t, traced, "otel", 21, append(common, "-otlp-endpoint", fmt.Sprintf("http://127.0.0.1:%d", otlpPort))...)
-	calls = append(calls, runTracedClient(t, traced, "xray", 21, append(common, "-xray-daemon", fmt.Sprintf("127.0.0.1:%d", xrayPort))...)...)
+	calls = append(calls, runTracedClient(t, traced, "xray", 21, append(common, "-xray-otlp-endpoint", fmt.Sprintf("http://127.0.0.1:%d", otlpPort))...)...)
 	calls = append(calls, runTracedClient(t, traced, "none", 7, common...)...)
 
 	var byRequest map[string]record
@@ -97,17 +97,4 @@ func TestTraceContextOnCloudTrailLogs(t *testing.T) {
 	assert.Equal(t, 21, stamped["otel"], "100% of otelaws calls")
 	assert.Equal(t, 21, stamped["xray"], "100% of X-Ray calls")
 	t.Logf("stamped: otelaws %d/21, X-Ray %d/21; untraced: 7 without trace context", stamped["otel"], stamped["xray"])
-}
-
-func freeUDPPort(t *testing.T) int {
-	t.Helper()
-	for range 20 {
-		p := freePort(t) // a free TCP port is very likely a free UDP port too; check it
-		if c, err := listenUDP(p); err == nil {
-			_ = c.Close()
-			return p
-		}
-	}
-	t.Fatal("no free UDP port")
-	return 0
 }

@@ -81,6 +81,9 @@ func (d *Discoverer) Refresh(ctx context.Context) ([]Account, error) {
 	list, err := d.list(ctx)
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if err != nil && ctx.Err() != nil {
+		return slices.Clone(d.known), err // stopping: not a failure of the organization
+	}
 	if err != nil {
 		if !d.failing {
 			d.logger.Warn("Listing the organization's accounts failed; keeping the last known list",
@@ -110,6 +113,9 @@ func (d *Discoverer) Run(ctx context.Context, onChange func([]Account)) {
 	retry := minRetry
 	for {
 		list, err := d.Refresh(ctx)
+		if ctx.Err() != nil {
+			return
+		}
 		wait := d.cfg.RefreshInterval
 		if err != nil {
 			wait = min(retry, d.cfg.RefreshInterval)

@@ -351,3 +351,18 @@ func TestRoleARNAndPartition(t *testing.T) {
 	assert.Equal(t, "aws", Partition("arn:aws:iam::111111111111:user/alice"))
 	assert.Equal(t, "aws", Partition("not an arn"))
 }
+
+// Stopping while a listing is under way is neither a failure to log nor a change.
+func TestRefreshCancelledIsQuiet(t *testing.T) {
+	core, logs := observer.New(zap.InfoLevel)
+	ctx, cancel := context.WithCancel(context.Background())
+	f := &fakeLister{pages: func(int, *string) (*organizations.ListAccountsOutput, error) {
+		cancel()
+		return nil, context.Canceled
+	}}
+	d := NewDiscoverer(Config{RoleName: "r"}, f, nil, zap.New(core))
+	calls := 0
+	d.Run(ctx, func([]Account) { calls++ })
+	assert.Zero(t, calls)
+	assert.Zero(t, logs.Len(), "nothing logged")
+}

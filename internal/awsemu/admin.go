@@ -17,6 +17,8 @@ import (
 //	                        eventSource, eventTime, visibleAt, account, region);
 //	                        ?eventSource= filters
 //	GET  /_awsemu/stats     request counters, event counts per account-region
+//	GET  /_awsemu/rates     per account-region: requests, throttled and the most in any
+//	                        window, of ?operation= (LookupEvents) and ?window= (1s)
 //	GET  /_awsemu/faults    the fault knobs
 //	PUT  /_awsemu/faults    replace the fault knobs (JSON Faults; durations as "250ms")
 //
@@ -61,6 +63,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		s.adminEvents(w, r)
 	case "GET stats":
 		writeJSON(w, http.StatusOK, s.adminStats())
+	case "GET rates":
+		s.adminRates(w, r)
 	case "GET faults":
 		writeJSON(w, http.StatusOK, faultsDoc(s.Faults()))
 	case "PUT faults":

@@ -80,11 +80,15 @@ func (s *Server) process(r *http.Request, rec *RequestRecord, target string) (an
 	return op.handle(&call{ctx: r.Context(), account: rec.Account, region: rec.Region, now: s.opts.Clock(), body: body})
 }
 
-// admit applies, in order: authentication, injected latency, a throttle storm, the
-// quota and the injected 5xx error rate.
+// admit applies, in order: authentication, a region the account has not enabled
+// (CloudTrail), injected latency, a throttle storm, the quota and the injected 5xx
+// error rate.
 func (s *Server) admit(ctx context.Context, rec *RequestRecord, op operation) *apiError {
 	if rec.authErr != nil {
 		return rec.authErr
+	}
+	if op.service == "cloudtrail" && s.regionDisabled(rec.Account, rec.Region) {
+		return regionNotEnabled()
 	}
 	f := s.Faults()
 	sleep(ctx, f.Latency)

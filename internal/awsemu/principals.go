@@ -86,3 +86,20 @@ func principalDefaults(o *Options) {
 		}
 	}
 }
+
+// AccountPrincipals returns the principals of DefaultPrincipals but the denied one,
+// in account: each key is the first 8 characters of the default key followed by the
+// 12-digit account ("AKIAALIC111111111111"), and each Principal.Account is account.
+// Add them to Options.Principals (which maps their keys to account) and give them to
+// WorkloadOptions.Principals to run a live workload in that account.
+func AccountPrincipals(account string) map[string]Principal {
+	out := map[string]Principal{}
+	for key, p := range DefaultPrincipals() {
+		if key == DeniedAccessKeyID {
+			continue
+		}
+		p.Account = account
+		out[key[:8]+account] = p
+	}
+	return out
+}

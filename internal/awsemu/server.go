@@ -101,6 +101,7 @@ type Server struct {
 	ext        Extension
 	org        *orgState
 	sessions   sessions
+	disabled   disabledRegions
 
 	mu   sync.Mutex
 	http *http.Server

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 )
@@ -94,10 +93,8 @@ func (s *Server) processSTS(r *http.Request, rec *RequestRecord) (any, *apiError
 	if e := s.faults.injectedError(f.ErrorRate); e != nil {
 		return nil, e
 	}
-	if slices.Contains(s.opts.STSDisabledRegions, rec.Region) {
-		return nil, &apiError{Status: http.StatusForbidden, Code: "RegionDisabledException",
-			Message: "STS is not activated in this region for account:" + rec.Account +
-				". Your account administrator can activate STS in this region using the IAM Console."}
+	if e := s.stsRegionDisabled(rec.Account, rec.Region); e != nil {
+		return nil, e
 	}
 	c := &stsCall{rec: rec, form: form, now: s.opts.Clock()}
 	switch action {

@@ -43,7 +43,7 @@ func (m *Migrating) Load(ctx context.Context, key string) (State, bool, error) {
 	}
 	// The legacy key is removed only once the state is safe under the new one; if the save
 	// fails, the next Load migrates again.
-	if err := m.Store.Save(ctx, key, st); err != nil {
+	if err := m.Save(ctx, key, st); err != nil {
 		return st, true, nil
 	}
 	var delErr error

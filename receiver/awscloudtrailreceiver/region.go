@@ -51,7 +51,11 @@ func (r *cloudtrailReceiver) runRegion(ctx context.Context, rr regionRun) {
 		Observe:  r.observeAttempt(account, rr.region),
 	})
 	defer closeIdle()
-	client := cloudtrail.NewClient(api)
+	r.runStreams(ctx, rr, r.newStreams(rr, account, cloudtrail.NewClient(api)))
+}
+
+// newStreams builds the streams of an account-region over client.
+func (r *cloudtrailReceiver) newStreams(rr regionRun, account string, client *cloudtrail.Client) []*poll.Stream {
 	sets := r.streamSets(rr.base, account, rr.region)
 	legacy := make(map[string]string, len(sets))
 	for _, set := range sets {
@@ -68,6 +72,11 @@ func (r *cloudtrailReceiver) runRegion(ctx context.Context, rr regionRun) {
 			Metrics: r.streamMetrics(account, rr.region, set.Name()), Now: r.now,
 		})
 	}
+	return streams
+}
+
+// runStreams polls streams until ctx ends, then takes them off the telemetry and status.
+func (r *cloudtrailReceiver) runStreams(ctx context.Context, rr regionRun, streams []*poll.Stream) {
 	r.addStreams(streams)
 	defer func() {
 		r.removeStreams(streams)

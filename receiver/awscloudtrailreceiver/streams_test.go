@@ -54,3 +54,29 @@ func TestAllSourcesExclusionsAndInsights(t *testing.T) {
 		}
 	}
 }
+
+// One "*" stream costs what one source's stream costs, not one stream per source: on the
+// same history of 8 sources, the first poll (start_at 2h) of ["*"] makes an eighth of the
+// LookupEvents requests of the 8-stream layout.
+func TestAllSourcesCostOneStream(t *testing.T) {
+	sources := []string{defaultEventSource, "iam.amazonaws.com", "s3.amazonaws.com", "ec2.amazonaws.com",
+		"kms.amazonaws.com", "sts.amazonaws.com", "lambda.amazonaws.com", "logs.amazonaws.com"}
+	requests := func(eventSources []string) int {
+		h := newHarness(t, awsemu.Options{RequestsPerSecond: -1})
+		total := 0
+		for _, s := range sources {
+			total += len(h.addEvents(s, 5))
+		}
+		cfg := h.config()
+		cfg.EventSources, cfg.RequestsPerSecond = eventSources, 1000
+		sink, w := new(consumertest.LogsSink), newWaits()
+		r := h.startLogged(cfg, sink, w, nopLogger())
+		require.Eventually(t, func() bool { return w.count() == len(eventSources) }, 30*time.Second, 5*time.Millisecond)
+		require.NoError(t, r.Shutdown(context.Background()))
+		require.Equal(t, total, sink.LogRecordCount())
+		return len(lookups(h.srv))
+	}
+	perSource, all := requests(sources), requests([]string{"*"})
+	t.Logf("first poll, 8 sources x 5 events: %d LookupEvents requests as 8 streams, %d as one \"*\" stream", perSource, all)
+	assert.Equal(t, 8*all, perSource)
+}

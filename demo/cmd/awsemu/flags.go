@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"regexp"
 	"strings"
 	"time"
 
@@ -24,6 +27,10 @@ type config struct {
 	seedEvents               int
 	seedSpan                 time.Duration
 	seedSource, seedRegions  string
+	accounts                 string
+	accountsCount            int
+	roleName, externalID     string
+	liveRate                 float64
 	faults                   awsemu.Faults
 	clockOffset              time.Duration
 	strictTimeRange          bool
@@ -48,6 +55,11 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&c.seedSpan, "seed-span", 24*time.Hour, "seeded events spread over this span, up to now")
 	fs.StringVar(&c.seedSource, "seed-source", awsemu.LookoutMetricsEventSource, "eventSource of seeded events; a comma-separated list seeds each")
 	fs.StringVar(&c.seedRegions, "seed-regions", "", "comma-separated regions to seed, -seed-events each per source; default -region")
+	fs.StringVar(&c.accounts, "accounts", "", "comma-separated member accounts: each is seeded, fed and worked like -account, is a member of the organization of -account (its management account) and has the role -role-name")
+	fs.IntVar(&c.accountsCount, "accounts-count", 0, "as -accounts with this many generated account IDs (100000000001...)")
+	fs.StringVar(&c.roleName, "role-name", "otel-cloudtrail-reader", "the reader role in each of -accounts")
+	fs.StringVar(&c.externalID, "external-id", "", "the external ID the roles of -accounts ask for; empty: none")
+	fs.Float64Var(&c.liveRate, "live-rate", 0, "live events/s written straight into each account-region-source of the seeding (no API calls); 0 = none")
 	fs.Float64Var(&c.faults.ErrorRate, "error-rate", 0, "fraction of requests answered with HTTP 500/503")
 	fs.DurationVar(&c.faults.Latency, "latency", 0, "latency added to every request")
 	fs.Float64Var(&c.faults.MalformedRate, "malformed-rate", 0, "fraction of CloudTrailEvent strings returned malformed")
@@ -64,15 +76,66 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		_, _ = fmt.Fprintf(stderr, "invalid -log-level %q: %v\n", *level, err)
 		return nil, err
 	}
-	if fs.NArg() > 0 || c.deliveryMax < c.deliveryMin || c.seedEvents < 0 {
-		_, _ = fmt.Fprintln(stderr, "awsemu takes no arguments; -delivery-delay-max must be >= -delivery-delay-min; -seed-events >= 0")
+	if fs.NArg() > 0 || c.deliveryMax < c.deliveryMin || c.seedEvents < 0 || c.liveRate < 0 {
+		_, _ = fmt.Fprintln(stderr, "awsemu takes no arguments; -delivery-delay-max must be >= -delivery-delay-min; -seed-events, -live-rate >= 0")
 		return nil, fmt.Errorf("invalid command line")
+	}
+	if err := c.checkAccounts(); err != nil {
+		_, _ = fmt.Fprintln(stderr, err)
+		return nil, err
 	}
 	return c, nil
 }
 
+var accountIDRE = regexp.MustCompile(`^\d{12}$`)
+
+func (c *config) checkAccounts() error {
+	switch {
+	case c.accounts != "" && c.accountsCount != 0:
+		return errors.New("-accounts and -accounts-count exclude each other")
+	case c.accountsCount < 0 || c.accountsCount > maxAccounts:
+		return fmt.Errorf("-accounts-count must be between 0 and %d", maxAccounts)
+	}
+	for _, a := range c.memberAccounts() {
+		if !accountIDRE.MatchString(a) {
+			return fmt.Errorf("-accounts: %q is not a 12-digit account ID", a)
+		}
+	}
+	return nil
+}
+
+const maxAccounts = 10000
+
+// memberAccounts are the accounts of -accounts or -accounts-count; nil without them.
+func (c *config) memberAccounts() []string {
+	if c.accounts != "" {
+		return strings.Split(c.accounts, ",")
+	}
+	var out []string
+	for i := range c.accountsCount {
+		out = append(out, fmt.Sprintf("%012d", 100000000001+i))
+	}
+	return out
+}
+
+// fleetAccounts are the accounts seeded, fed and worked: the members, else -account.
+func (c *config) fleetAccounts() []string {
+	if m := c.memberAccounts(); m != nil {
+		return m
+	}
+	return []string{c.account}
+}
+
+// regions are the regions seeded and fed: -seed-regions, else -region.
+func (c *config) regions() []string {
+	if c.seedRegions != "" {
+		return strings.Split(c.seedRegions, ",")
+	}
+	return []string{c.region}
+}
+
 func (c *config) options(logger *slog.Logger) awsemu.Options {
-	return awsemu.Options{
+	opts := awsemu.Options{
 		RequestsPerSecond: c.rps,
 		Burst:             c.burst,
 		DefaultAccount:    c.account,
@@ -82,23 +145,40 @@ func (c *config) options(logger *slog.Logger) awsemu.Options {
 		ClockOffset:       c.clockOffset,
 		StrictTimeRange:   c.strictTimeRange,
 	}
+	members := c.memberAccounts()
+	if members == nil {
+		return opts
+	}
+	opts.Principals = awsemu.DefaultPrincipals()
+	opts.Organization = make([]awsemu.OrgAccount, len(members))
+	for i, a := range members {
+		opts.Organization[i] = awsemu.OrgAccount{ID: a}
+		maps.Copy(opts.Principals, awsemu.AccountPrincipals(a))
+	}
+	opts.Roles = awsemu.ReaderRoles(c.roleName, c.externalID, members...)
+	return opts
 }
 
-// seedOptions is one seeding per region and event source asked for (-seed-regions,
-// -seed-source), each with its own seed so that event IDs differ.
+// feedOptions is the live feed -live-rate asks for, over the seeding's streams.
+func (c *config) feedOptions(delay func() time.Duration) lmemu.FeedOptions {
+	return lmemu.FeedOptions{Accounts: c.fleetAccounts(), Regions: c.regions(),
+		Sources: strings.Split(c.seedSource, ","), Rate: c.liveRate, DeliveryDelay: delay, Seed: c.seed}
+}
+
+// seedOptions is one seeding per account, region and event source asked for
+// (-accounts, -seed-regions, -seed-source), each with its own seed so that event IDs
+// differ.
 func (c *config) seedOptions() []lmemu.SeedOptions {
 	if c.seedEvents <= 0 {
 		return nil
 	}
-	regions := []string{c.region}
-	if c.seedRegions != "" {
-		regions = strings.Split(c.seedRegions, ",")
-	}
 	var out []lmemu.SeedOptions
-	for _, region := range regions {
-		for _, source := range strings.Split(c.seedSource, ",") {
-			out = append(out, lmemu.SeedOptions{Events: c.seedEvents, Span: c.seedSpan, EventSource: source,
-				Account: c.account, Region: region, Seed: c.seed + uint64(len(out)), End: time.Now().Add(c.clockOffset)})
+	for _, account := range c.fleetAccounts() {
+		for _, region := range c.regions() {
+			for _, source := range strings.Split(c.seedSource, ",") {
+				out = append(out, lmemu.SeedOptions{Events: c.seedEvents, Span: c.seedSpan, EventSource: source,
+					Account: account, Region: region, Seed: c.seed + uint64(len(out)), End: time.Now().Add(c.clockOffset)})
+			}
 		}
 	}
 	return out

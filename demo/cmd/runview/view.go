@@ -12,7 +12,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 )
 
-const lineFormat = "%-8s  %-12s  %-28s  %-34s  %-36s  %s"
+const lineFormat = "%-8s  %-12s  %-40s  %-48s  %-36s  %s"
 
 func header() string {
 	return fmt.Sprintf(lineFormat, "TIME", "ACCOUNT", "PRINCIPAL", "OPERATION", "REQUEST ID", "TRACE ID")

@@ -26,9 +26,12 @@ type config struct {
 	mode         string
 	otlpEndpoint string
 	xrayDaemon   string
-	service      string
-	calls        int
-	rate         float64
+	// xrayOTLPEndpoint, when set in mode xray, takes the segments instead of the daemon:
+	// they are exported as spans over OTLP/HTTP (see xrayBridge).
+	xrayOTLPEndpoint string
+	service          string
+	calls            int
+	rate             float64
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -41,6 +44,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.mode, "mode", modeOTel, "tracing: otel (otelaws + OTLP), xray (X-Ray SDK + UDP daemon) or none")
 	fs.StringVar(&c.otlpEndpoint, "otlp-endpoint", "http://127.0.0.1:4318"+tracesURL, "OTLP/HTTP traces URL (mode otel); without a path, "+tracesURL+" is added")
 	fs.StringVar(&c.xrayDaemon, "xray-daemon", "127.0.0.1:2000", "X-Ray daemon UDP address (mode xray), e.g. the collector's awsxray receiver")
+	fs.StringVar(&c.xrayOTLPEndpoint, "xray-otlp-endpoint", "", "mode xray: instead of sending segments to -xray-daemon, turn them into spans as the awsxray receiver does and export them to this OTLP/HTTP traces URL; without a path, "+tracesURL+" is added")
 	fs.StringVar(&c.service, "service-name", "tracedclient", "service.name of the spans, name of the X-Ray segments")
 	fs.IntVar(&c.calls, "calls", 14, "number of Lookout for Metrics calls")
 	fs.Float64Var(&c.rate, "rate", 0, "calls per second; 0 = as fast as possible")
@@ -63,15 +67,21 @@ func (c *config) validate() error {
 	}
 	switch c.mode {
 	case modeOTel:
-		u, err := url.Parse(c.otlpEndpoint)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("-otlp-endpoint: %q is not an http(s) URL with a host", c.otlpEndpoint))
-		} else if strings.Trim(u.Path, "/") == "" {
-			c.otlpEndpoint = strings.TrimSuffix(c.otlpEndpoint, "/") + tracesURL
+		u, err := normalizeOTLP(c.otlpEndpoint)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("-otlp-endpoint: %w", err))
 		}
+		c.otlpEndpoint = u
 	case modeXRay:
 		if _, _, err := net.SplitHostPort(c.xrayDaemon); err != nil {
 			errs = append(errs, fmt.Errorf("-xray-daemon: %q is not host:port", c.xrayDaemon))
+		}
+		if c.xrayOTLPEndpoint != "" {
+			u, err := normalizeOTLP(c.xrayOTLPEndpoint)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("-xray-otlp-endpoint: %w", err))
+			}
+			c.xrayOTLPEndpoint = u
 		}
 	case modeNone:
 	default:
@@ -87,4 +97,17 @@ func (c *config) validate() error {
 		errs = append(errs, errors.New("-region, -access-key and -service-name must not be empty"))
 	}
 	return errors.Join(errs...)
+}
+
+// normalizeOTLP checks an OTLP/HTTP traces URL and adds the /v1/traces path when it has
+// none.
+func normalizeOTLP(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return raw, fmt.Errorf("%q is not an http(s) URL with a host", raw)
+	}
+	if strings.Trim(u.Path, "/") == "" {
+		return strings.TrimSuffix(raw, "/") + tracesURL, nil
+	}
+	return raw, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 
 	"github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -40,7 +41,21 @@ func newInstrumentation(ctx context.Context, cfg *config, stderr io.Writer) (*in
 		}
 		return otelInstrumentation(cfg.service, sdktrace.WithBatcher(exp)), nil
 	case modeXRay:
-		return xrayInstrumentation(cfg.service, cfg.xrayDaemon, stderr)
+		if cfg.xrayOTLPEndpoint == "" {
+			in, _, err := xrayInstrumentation(cfg.service, cfg.xrayDaemon, stderr)
+			return in, err
+		}
+		bridge, addr, err := startXRayBridge(cfg.xrayOTLPEndpoint)
+		if err != nil {
+			return nil, err
+		}
+		in, emitter, err := xrayInstrumentation(cfg.service, addr, stderr)
+		if err != nil {
+			return nil, errors.Join(err, bridge.close(ctx, 0))
+		}
+		// Every segment sent is exported before the command ends.
+		in.shutdown = func(ctx context.Context) error { return bridge.close(ctx, emitter.emitted()) }
+		return in, nil
 	}
 	return &instrumentation{begin: noBegin, ids: func(context.Context) (string, string) { return "", "" },
 		shutdown: func(context.Context) error { return nil }}, nil

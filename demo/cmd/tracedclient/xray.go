@@ -18,18 +18,18 @@ const traceAll = `{"version": 2, "default": {"fixed_target": 1, "rate": 1.0}, "r
 
 // xrayInstrumentation traces with the X-Ray SDK's instrumentor under a segment per call,
 // sent to the daemon at addr when the segment closes.
-func xrayInstrumentation(service, addr string, stderr io.Writer) (*instrumentation, error) {
+func xrayInstrumentation(service, addr string, stderr io.Writer) (*instrumentation, *onceEmitter, error) {
 	strategy, err := sampling.NewLocalizedStrategyFromJSONBytes([]byte(traceAll))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	emitter, err := newOnceEmitter()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	xray.SetLogger(xraylog.NewDefaultLogger(stderr, xraylog.LogLevelWarn))
 	if err := xray.Configure(xray.Config{DaemonAddr: addr, SamplingStrategy: strategy, Emitter: emitter}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	in := &instrumentation{shutdown: func(context.Context) error { return nil }}
 	awsv2.AWSV2Instrumentor(&in.apiOptions)
@@ -44,7 +44,7 @@ func xrayInstrumentation(service, addr string, stderr io.Writer) (*instrumentati
 		}
 		return otelTraceID(sub.ParentSegment.TraceID), sub.ID
 	}
-	return in, nil
+	return in, emitter, nil
 }
 
 // otelTraceID turns an X-Ray trace ID ("1-5759e988-bd862e3fe1be46a994272793") into the
@@ -67,6 +67,7 @@ type onceEmitter struct {
 	mu     sync.Mutex
 	recent [64]*xray.Segment // the segments emitted last; the duplicate follows at once
 	next   int
+	sent   int // segments passed on
 }
 
 func newOnceEmitter() (*onceEmitter, error) {
@@ -87,8 +88,16 @@ func (e *onceEmitter) Emit(seg *xray.Segment) {
 	}
 	e.recent[e.next] = seg
 	e.next = (e.next + 1) % len(e.recent)
+	e.sent++
 	e.mu.Unlock()
 	e.inner.Emit(seg)
+}
+
+// emitted returns the number of segments passed on to the daemon.
+func (e *onceEmitter) emitted() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.sent
 }
 
 func (e *onceEmitter) RefreshEmitterWithAddress(raddr *net.UDPAddr) {

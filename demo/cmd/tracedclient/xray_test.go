@@ -5,16 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"net/http"
 	"testing"
 	"time"
 
-	"github.com/open-telemetry/opentelemetry-collector-contrib/receiver/awsxrayreceiver"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/ptrace"
-	"go.opentelemetry.io/collector/receiver/receivertest"
 )
 
 // segment is the part of an X-Ray segment document the test reads.
@@ -81,51 +78,56 @@ func TestXRayModeSendsSegmentsWithTheirRequestIDs(t *testing.T) {
 	assert.ElementsMatch(t, lmRequestIDs(emu), requestIDsOf(recs))
 }
 
-// TestXRayReceiverTurnsSegmentsIntoSpans sends the segments to the contrib awsxray
-// receiver: the client span it makes of each call has the printed trace and span IDs and
-// the request ID as aws.request_id.
-func TestXRayReceiverTurnsSegmentsIntoSpans(t *testing.T) {
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	_, url := startEmulator(t)
-	sink := new(consumertest.TracesSink)
-	addr := startXRayReceiver(t, sink)
-	recs := runClient(t, "-endpoint", url, "-mode", "xray", "-xray-daemon", addr, "-calls", "7")
-	require.Eventually(t, func() bool { return sink.SpanCount() == 14 }, 10*time.Second, 5*time.Millisecond)
-	spans := map[string]ptrace.Span{}
-	for _, td := range sink.AllTraces() {
-		for _, rs := range td.ResourceSpans().All() {
-			for _, ss := range rs.ScopeSpans().All() {
-				for _, sp := range ss.Spans().All() {
-					spans[sp.SpanID().String()] = sp
-				}
-			}
-		}
-	}
+// TestXRayBridgeExportsSpansAsTheAWSXRayReceiverMakesThem: with -xray-otlp-endpoint the
+// segments become OTLP spans: per call a SERVER span for the segment and a CLIENT span
+// with the printed trace and span IDs and the request ID as aws.request_id.
+func TestXRayBridgeExportsSpansAsTheAWSXRayReceiverMakesThem(t *testing.T) {
+	emu, url := startEmulator(t)
+	otlp := startOTLP(t)
+	recs := runClient(t, "-endpoint", url, "-mode", "xray", "-xray-otlp-endpoint", otlp.URL, "-calls", "7")
+	require.Len(t, recs, 7)
+	spans := otlp.spans()
+	require.Len(t, spans, 14, "a segment and a subsegment per call, each once")
 	for _, rec := range recs {
 		sp, ok := spans[rec.SpanID]
 		require.True(t, ok, "%+v", rec)
 		assert.Equal(t, rec.TraceID, sp.TraceID().String())
 		assert.Equal(t, ptrace.SpanKindClient, sp.Kind())
+		assert.Equal(t, "LookoutMetrics", sp.Name())
 		rid, _ := sp.Attributes().Get("aws.request_id")
 		assert.Equal(t, rec.RequestID, rid.Str())
+		op, _ := sp.Attributes().Get("aws.operation")
+		assert.Equal(t, rec.Operation, op.Str())
+		parent, ok := spans[sp.ParentSpanID().String()]
+		require.True(t, ok, "the segment of %+v", rec)
+		assert.Equal(t, ptrace.SpanKindServer, parent.Kind())
+		assert.Equal(t, sp.TraceID(), parent.TraceID())
+		assert.True(t, parent.ParentSpanID().IsEmpty())
+		assert.LessOrEqual(t, parent.StartTimestamp(), sp.StartTimestamp())
+		assert.GreaterOrEqual(t, parent.EndTimestamp(), sp.EndTimestamp())
+	}
+	assert.ElementsMatch(t, lmRequestIDs(emu), requestIDsOf(recs))
+}
+
+func TestXRayBridgeRejectsBadSegments(t *testing.T) {
+	for name, doc := range map[string]string{
+		"no header":      `{"trace_id":"1-5759e988-bd862e3fe1be46a994272793","id":"53995c3f42cd8ad8"}`,
+		"not JSON":       "{\"format\":\"json\",\"version\":1}\n{",
+		"bad trace ID":   "{\"format\":\"json\",\"version\":1}\n" + `{"trace_id":"5759e988","id":"53995c3f42cd8ad8"}`,
+		"bad segment ID": "{\"format\":\"json\",\"version\":1}\n" + `{"trace_id":"1-5759e988-bd862e3fe1be46a994272793","id":"xyz"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := &xrayBridge{endpoint: "http://127.0.0.1:1/v1/traces", client: http.DefaultClient}
+			assert.Error(t, b.forward([]byte(doc)))
+		})
 	}
 }
 
-func startXRayReceiver(t *testing.T, next *consumertest.TracesSink) string {
-	t.Helper()
-	free, err := net.ListenPacket("udp", "127.0.0.1:0")
+func TestXRayBridgeCloseReportsMissingSegments(t *testing.T) {
+	otlp := startOTLP(t)
+	b, _, err := startXRayBridge(otlp.URL + "/v1/traces")
 	require.NoError(t, err)
-	addr := free.LocalAddr().String()
-	require.NoError(t, free.Close())
-	f := awsxrayreceiver.NewFactory()
-	cfg := f.CreateDefaultConfig().(*awsxrayreceiver.Config)
-	cfg.Endpoint = addr
-	cfg.ProxyServer.Endpoint = "127.0.0.1:0"
-	cfg.ProxyServer.Region = "us-east-1"
-	cfg.ProxyServer.LocalMode = true
-	r, err := f.CreateTraces(context.Background(), receivertest.NewNopSettings(f.Type()), cfg, next)
-	require.NoError(t, err)
-	require.NoError(t, r.Start(context.Background(), componenttest.NewNopHost()))
-	t.Cleanup(func() { require.NoError(t, r.Shutdown(context.Background())) })
-	return addr
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.ErrorContains(t, b.close(ctx, 1), "0 of 1 segments received")
 }
