@@ -15,8 +15,12 @@ MODPACK        := bin/modpack
 OTLPFILE       := bin/otlpfile
 # Tests talk to loopback only: never let the SDK look for EC2 instance metadata.
 export AWS_EC2_METADATA_DISABLED := true
+# The third-party servers of the SQS input's integration tests (.ci/install-servers.sh);
+# under CI=true a test that misses one fails.
+export VERSITYGW_BIN   := $(CURDIR)/.tools/bin/versitygw
+export FAUXQS_LAUNCHER := $(CURDIR)/.tools/bin/fauxqs-launch
 
-.PHONY: all test test-steps vet lint generate check-generate check-tidy unit demo check-user-build fuzz reliability build awsemu run bench tools clean
+.PHONY: all test test-steps vet lint generate check-generate check-tidy unit demo check-user-build fuzz reliability build awsemu run bench tools servers clean
 
 all: build
 
@@ -55,7 +59,7 @@ check-tidy:
 	@for m in $(MODULES); do echo "go mod tidy -diff ($$m)"; (cd $$m && GOWORK=off $(GO) mod tidy -diff) || exit 1; done
 
 # The product module's unit and integration tests: no binaries needed.
-unit:
+unit: servers
 	$(GO) test -race -count=1 ./...
 
 # The demo module's tests: the emulator, the traced client and the end-to-end suite,
@@ -129,7 +133,7 @@ $(RUNVIEW): demo/go.mod $(shell find demo/cmd/runview -name '*.go' -not -name '*
 FUZZTIME ?= 10s
 FUZZ_TARGETS := internal/translate:FuzzTranslate internal/translate:FuzzParseObject internal/cloudtrail:FuzzLookupResponse \
 	internal/redact:FuzzRecord internal/redact:FuzzRedactDifferential internal/cjson:FuzzRecordStream \
-	internal/poll:FuzzStreamPages internal/checkpoint:FuzzUnmarshal
+	internal/poll:FuzzStreamPages internal/checkpoint:FuzzUnmarshal internal/sqsinput:FuzzParse
 # Random page-shape histories played against a poll stream (30 under -short, 100 in unit).
 POLL_PROPERTY_SEEDS ?= 5000
 fuzz:
@@ -153,11 +157,16 @@ bench: $(OTELCOL) $(AWSEMU) $(BENCHSTAT)
 	@mkdir -p build
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./internal/... ./processor/... > build/bench.txt
 	$(BENCHSTAT) build/bench.txt
+	SQS_BIG_FILE_MB=1024 $(GO) test -count=1 -run TestBigTrailFileBoundedMemory -v ./internal/sqsinput | grep -E 'streamed|^(ok|FAIL|---)'
 	cd demo && E2E_PERF=1 E2E_PERF_REPORT=$(CURDIR)/build/perf.txt OTELCOL_BIN=$(CURDIR)/$(OTELCOL) \
 		AWSEMU_BIN=$(CURDIR)/$(AWSEMU) $(GO) test -count=1 -timeout 60m -run 'TestPerf' ./e2e
 	@cat build/perf.txt
 
-tools: $(GOLANGCI_LINT) $(BUILDER) $(BENCHSTAT)
+tools: $(GOLANGCI_LINT) $(BUILDER) $(BENCHSTAT) servers
+
+# versitygw (S3) and fauxqs (SQS, SNS) for the SQS input's tests, pinned, into .tools/.
+servers:
+	bash .ci/install-servers.sh
 
 $(BENCHSTAT):
 	GOBIN=$(TOOLS_BIN) $(GO) install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)

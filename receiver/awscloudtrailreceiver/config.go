@@ -56,6 +56,10 @@ type Config struct {
 	Storage *component.ID `mapstructure:"storage"`
 	// Redact drops or hashes chosen fields of every record before it is translated.
 	Redact RedactConfig `mapstructure:"redact"`
+	// LookupEvents turns the LookupEvents input on (the keys above); false leaves SQS only.
+	LookupEvents bool `mapstructure:"lookup_events"`
+	// SQS is the SQS input (trail files and EventBridge events); on when queue_url is set.
+	SQS SQSConfig `mapstructure:"sqs"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -87,6 +91,8 @@ var (
 // Validate checks every field and names the ones that are wrong.
 func (c *Config) Validate() error {
 	errs := []error{
+		c.validateInputs(),
+		c.SQS.validate(),
 		c.validateRegions(),
 		c.validateEventSources(),
 		c.validateAccounts(),

@@ -68,6 +68,8 @@ func TestLoadConfigFull(t *testing.T) {
 		Storage:           &storageID,
 		Redact:            RedactConfig{Fields: []string{"userIdentity.accessKeyId", "sourceIPAddress"}, Action: "hash", HashKey: "s3cr3t"},
 		Organization:      configoptional.Default(OrganizationConfig{RefreshInterval: DefaultOrganizationRefresh}),
+		LookupEvents:      true,
+		SQS:               defaultSQSConfig(),
 	}
 	assert.Equal(t, want, cfg)
 }

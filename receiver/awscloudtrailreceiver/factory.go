@@ -35,6 +35,8 @@ func createDefaultConfig() component.Config {
 		Body:              "raw",
 		Redact:            RedactConfig{Action: "hash"},
 		Organization:      configoptional.Default(OrganizationConfig{RefreshInterval: DefaultOrganizationRefresh}),
+		LookupEvents:      true,
+		SQS:               defaultSQSConfig(),
 	}
 }
 

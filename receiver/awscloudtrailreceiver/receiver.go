@@ -15,7 +15,9 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/checkpoint"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/dedupe"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/sqsinput"
 	"github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver/internal/metadata"
 )
 
@@ -40,6 +42,10 @@ type cloudtrailReceiver struct {
 	wg           sync.WaitGroup
 	// stopping is set by Shutdown: account-regions that stop then keep their last status.
 	stopping atomic.Bool
+	// sqs is the SQS input, nil unless sqs.queue_url is set.
+	sqs *sqsinput.Input
+	// dedupe is the index of emitted event IDs the inputs share (see dedupeIndex).
+	dedupe *dedupe.Index
 }
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*cloudtrailReceiver, error) {
@@ -58,7 +64,12 @@ func (r *cloudtrailReceiver) Start(ctx context.Context, host component.Host) err
 	if err != nil {
 		return err
 	}
-	if err := r.buildRegions(ctx, store); err != nil {
+	if r.cfg.LookupEvents {
+		if err := r.buildRegions(ctx, store); err != nil {
+			return errors.Join(err, r.closeStorage(ctx))
+		}
+	}
+	if r.sqs, err = r.buildSQS(ctx); err != nil {
 		return errors.Join(err, r.closeStorage(ctx))
 	}
 	if err := r.tb.RegisterReceiverAwscloudtrailClockSkewCallback(r.observeSkew); err != nil {
@@ -74,15 +85,18 @@ func (r *cloudtrailReceiver) Start(ctx context.Context, host component.Host) err
 	for _, t := range r.staticTargets() {
 		r.startTarget(runCtx, &r.wg, t)
 	}
-	if org := r.cfg.Organization.Get(); org != nil {
+	if org := r.cfg.Organization.Get(); org != nil && r.cfg.LookupEvents {
 		r.wg.Add(1)
 		go func() {
 			defer r.wg.Done()
 			r.runOrganization(runCtx, org)
 		}()
 	}
-	r.set.Logger.Info("Started polling CloudTrail", zap.Int("regions", len(r.regions)), zap.Int("accounts", len(r.cfg.Accounts)),
-		zap.Strings("event_sources", r.cfg.EventSources), zap.Duration("poll_interval", r.cfg.PollInterval))
+	if r.cfg.LookupEvents {
+		r.set.Logger.Info("Started polling CloudTrail", zap.Int("regions", len(r.regions)), zap.Int("accounts", len(r.cfg.Accounts)),
+			zap.Strings("event_sources", r.cfg.EventSources), zap.Duration("poll_interval", r.cfg.PollInterval))
+	}
+	r.startSQS(runCtx, r.sqs)
 	return nil
 }
 

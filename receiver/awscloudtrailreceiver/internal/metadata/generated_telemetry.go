@@ -37,6 +37,9 @@ type TelemetryBuilder struct {
 	ReceiverAwscloudtrailEventsRefused          metric.Int64Counter
 	ReceiverAwscloudtrailMalformedEvents        metric.Int64Counter
 	ReceiverAwscloudtrailRedactionDropped       metric.Int64Counter
+	ReceiverAwscloudtrailSqsFiles               metric.Int64Counter
+	ReceiverAwscloudtrailSqsMessages            metric.Int64Counter
+	ReceiverAwscloudtrailSqsRecords             metric.Int64Counter
 	ReceiverAwscloudtrailStreams                metric.Int64ObservableGauge
 	ReceiverAwscloudtrailThrottledRequests      metric.Int64Counter
 }
@@ -187,6 +190,24 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_receiver_awscloudtrail_redaction_dropped",
 		metric.WithDescription("Events dropped because redaction is configured and the redactor could not read them completely; they are never exported unredacted. [Alpha]"),
 		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailSqsFiles, err = builder.meter.Int64Counter(
+		"otelcol_receiver_awscloudtrail_sqs_files",
+		metric.WithDescription("Objects named by SQS messages, by class and outcome. [Alpha]"),
+		metric.WithUnit("{file}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailSqsMessages, err = builder.meter.Int64Counter(
+		"otelcol_receiver_awscloudtrail_sqs_messages",
+		metric.WithDescription("SQS messages handled, by kind and outcome (deleted, or retry when left in the queue to come back). [Alpha]"),
+		metric.WithUnit("{message}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailSqsRecords, err = builder.meter.Int64Counter(
+		"otelcol_receiver_awscloudtrail_sqs_records",
+		metric.WithDescription("CloudTrail records read by the SQS input (from trail files and EventBridge events), by outcome. [Alpha]"),
+		metric.WithUnit("{record}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ReceiverAwscloudtrailStreams, err = builder.meter.Int64ObservableGauge(

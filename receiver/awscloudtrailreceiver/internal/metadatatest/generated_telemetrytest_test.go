@@ -39,6 +39,9 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ReceiverAwscloudtrailEventsRefused.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailMalformedEvents.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailRedactionDropped.Add(context.Background(), 1)
+	tb.ReceiverAwscloudtrailSqsFiles.Add(context.Background(), 1)
+	tb.ReceiverAwscloudtrailSqsMessages.Add(context.Background(), 1)
+	tb.ReceiverAwscloudtrailSqsRecords.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailThrottledRequests.Add(context.Background(), 1)
 	AssertEqualReceiverAwscloudtrailAPIRequests(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
@@ -65,6 +68,15 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverAwscloudtrailRedactionDropped(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverAwscloudtrailSqsFiles(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverAwscloudtrailSqsMessages(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverAwscloudtrailSqsRecords(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverAwscloudtrailStreams(t, testTel,

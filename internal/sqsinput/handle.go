@@ -1,0 +1,107 @@
+package sqsinput
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// releaseTimeout bounds the visibility reset of a message given back at shutdown.
+const releaseTimeout = time.Second
+
+// handle works one message and deletes it when everything it names was delivered; on
+// failure it leaves it to come back after its visibility timeout (at shutdown: at once).
+func (in *Input) handle(ctx context.Context, d Delivery) {
+	msg := Parse([]byte(d.Body))
+	stop := in.heartbeat(ctx, d)
+	err := in.work(ctx, msg)
+	stop()
+	log := in.deps.Logger.With(zap.String("message_id", d.ID), zap.String("kind", msg.Kind.String()))
+	if err != nil {
+		in.deps.Metrics.Message(ctx, msg.Kind, "retry")
+		if ctx.Err() != nil {
+			in.release(d)
+			return
+		}
+		in.deps.Report(err)
+		log.Warn("SQS message left in the queue for another try (the queue's redrive policy ends a message that keeps failing)",
+			zap.Int("receive_count", d.ReceiveCount), zap.Error(err))
+		return
+	}
+	if err := in.deps.Queue.Delete(ctx, d.ReceiptHandle); err != nil {
+		// Everything was delivered; the message comes back and its records are dropped
+		// as duplicates while the index holds them.
+		in.deps.Metrics.Message(ctx, msg.Kind, "retry")
+		in.deps.Report(fmt.Errorf("sqs DeleteMessage: %w", err))
+		log.Warn("SQS message delivered but not deleted", zap.Error(err))
+		return
+	}
+	in.deps.Metrics.Message(ctx, msg.Kind, "deleted")
+	in.deps.Report(nil)
+	if msg.Kind == KindUnknown {
+		log.Debug("Deleted an SQS message of no known kind")
+	}
+}
+
+// heartbeat extends the message's visibility every half timeout while it is in work.
+// The returned function stops it and waits for it.
+func (in *Input) heartbeat(ctx context.Context, d Delivery) func() {
+	vis := in.set.VisibilityTimeout
+	t := in.deps.NewTicker(max(vis/2, time.Millisecond))
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-t.C():
+				if err := in.deps.Queue.ChangeVisibility(ctx, d.ReceiptHandle, vis); err != nil && ctx.Err() == nil {
+					in.deps.Logger.Debug("Failed to extend an SQS message's visibility",
+						zap.String("message_id", d.ID), zap.Error(err))
+				}
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return func() {
+		t.Stop()
+		close(done)
+		<-stopped
+	}
+}
+
+// release makes a message visible again at once, so another collector takes it now
+// rather than after its timeout; a failure only delays it.
+func (in *Input) release(d Delivery) {
+	ctx, cancel := context.WithTimeout(context.Background(), releaseTimeout)
+	defer cancel()
+	_ = in.deps.Queue.ChangeVisibility(ctx, d.ReceiptHandle, 0)
+}
+
+// work delivers what a message names; nil means the message is done with.
+func (in *Input) work(ctx context.Context, msg Message) error {
+	switch msg.Kind {
+	case KindEventBridgeRecord:
+		s := in.newSink(ctx)
+		s.add(msg.Record, in.deps.Now())
+		return s.flush()
+	case KindS3Event, KindCloudTrailNotification, KindEventBridgeObject:
+		var errs []error
+		for _, obj := range msg.Objects {
+			if err := in.readObject(ctx, obj); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				errs = append(errs, fmt.Errorf("s3://%s/%s: %w", obj.Bucket, obj.Key, err))
+			}
+		}
+		return errors.Join(errs...)
+	}
+	return nil // test events and unknown messages are deleted
+}
