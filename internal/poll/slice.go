@@ -188,6 +188,10 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 		if !s.set.wants(e) {
 			continue
 		}
+		if s.deps.Emitted != nil && s.deps.Emitted.Contains(e.ID) {
+			dups++ // the other input (EventBridge, a trail file) emitted it
+			continue
+		}
 		if err := s.add(batch, e, observed); err != nil {
 			if refused := (*redact.Error)(nil); errors.As(err, &refused) {
 				// Fail closed: a record the redactor cannot read is never exported.
@@ -211,6 +215,13 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 		s.deps.Logger.Warn("Pipeline refused events permanently; dropping them", zap.String("stream", s.key),
 			zap.Int("refused", len(res.Dropped)), zap.Int("delivered", res.Delivered),
 			zap.Strings("event_ids", res.Dropped), zap.Error(res.Cause))
+	}
+	if s.deps.Emitted != nil {
+		ids := make([]string, len(good))
+		for i, e := range good {
+			ids[i] = e.ID
+		}
+		s.deps.Emitted.Add(ids...)
 	}
 	s.commit(ctx, sl, handled)
 	s.deps.Metrics.Emitted(ctx, res.Delivered)

@@ -52,6 +52,16 @@ type Deps struct {
 	Logger   *zap.Logger
 	Now      func() time.Time // defaults to time.Now
 	Observed func() time.Time // ObservedTimestamp of records; defaults to Now
+	// Emitted, when set, is the receiver's index of event IDs its inputs emitted, shared
+	// with the SQS input: an event already in it is not emitted again, and every event
+	// the pipeline accepts is added to it.
+	Emitted EmittedIndex
+}
+
+// EmittedIndex is a set of emitted event IDs that several inputs share.
+type EmittedIndex interface {
+	Contains(id string) bool
+	Add(ids ...string)
 }
 
 // Stream polls one account-region-event source.

@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/dedupe"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/sqsinput"
 	"github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver/internal/metadata"
 )
@@ -66,6 +67,15 @@ func (r *cloudtrailReceiver) dedupeIndex() *dedupe.Index {
 			age = max(age, 2*r.cfg.SQS.VisibilityTimeout)
 		}
 		r.dedupe = dedupe.New(age, dedupe.DefaultMaxEntries, r.now)
+	}
+	return r.dedupe
+}
+
+// emittedIndex is the index the LookupEvents streams share with the SQS input, nil without
+// one (Start builds it, before any stream, when the SQS input is on).
+func (r *cloudtrailReceiver) emittedIndex() poll.EmittedIndex {
+	if r.dedupe == nil {
+		return nil
 	}
 	return r.dedupe
 }

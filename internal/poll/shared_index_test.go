@@ -1,0 +1,63 @@
+package poll
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/checkpoint"
+)
+
+type setIndex struct {
+	mu  sync.Mutex
+	ids map[string]bool
+}
+
+func (x *setIndex) Contains(id string) bool { x.mu.Lock(); defer x.mu.Unlock(); return x.ids[id] }
+func (x *setIndex) Add(ids ...string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, id := range ids {
+		x.ids[id] = true
+	}
+}
+
+// An event the SQS input already emitted (EventBridge saw the call first) is not emitted
+// again by LookupEvents; what LookupEvents emits goes into the shared index, so the SQS
+// input skips it in turn. A refused slice adds nothing.
+func TestSharedIndexEmitsEachEventOnce(t *testing.T) {
+	clock := newFakeClock(t0)
+	src := &fakeSource{rng: rand.New(rand.NewPCG(3, 4)), now: clock.Now}
+	var all []string
+	for i := range 4 {
+		e := fakeRecord(fakeUUID(uint64(i+1)), "CreateAlert", t0.Add(-time.Duration(10-i)*time.Minute), false)
+		src.add(fakeEvent{ev: e})
+		all = append(all, e.ID)
+	}
+	index := &setIndex{ids: map[string]bool{all[1]: true}}
+	set := Settings{Region: "us-east-1", EventSource: lfm, MaxEventDelay: 15 * time.Minute, Start: t0.Add(-time.Hour)}
+	metrics := &countMetrics{}
+
+	refusing := consumertest.NewErr(assert.AnError)
+	s := NewStream(set, Deps{Source: src, Next: refusing, Store: checkpoint.NewMemoryStore(), Metrics: metrics,
+		Now: clock.Now, Emitted: index})
+	require.Error(t, s.Poll(context.Background()))
+	assert.Equal(t, map[string]bool{all[1]: true}, index.ids, "nothing refused enters the index")
+
+	sink := new(consumertest.LogsSink)
+	s = NewStream(set, Deps{Source: src, Next: sink, Store: checkpoint.NewMemoryStore(), Metrics: metrics,
+		Now: clock.Now, Emitted: index})
+	require.NoError(t, s.Poll(context.Background()))
+	assert.Equal(t, []string{all[0], all[2], all[3]}, emittedIDs(sink))
+	for _, id := range all {
+		assert.True(t, index.Contains(id), "%s is in the shared index", id)
+	}
+	_, dups, _ := metrics.get()
+	assert.GreaterOrEqual(t, dups, 1, "the event the other input emitted counts as a duplicate")
+}
