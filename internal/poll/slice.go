@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.uber.org/zap"
 
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cjson"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/deliver"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/redact"
@@ -70,6 +71,7 @@ func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (even
 		if served.IsZero() {
 			served = page.ServerTime
 		}
+		timeMissing(page.Events, q)
 		events = append(events, page.Events...)
 		if page.NextToken == "" {
 			return events, time.Time{}, served, nil
@@ -99,6 +101,44 @@ const maxTokenRepeats = 10
 // one reading of a slice: the poll fails, nothing advances, and the next poll reads the
 // slice again.
 var ErrTokenLoop = errors.New("NextToken repeats an earlier page's (pagination loop)")
+
+// timeMissing gives the events that came without an EventTime (every member of a result
+// is optional) the record's eventTime when it lies in q, else q's end: the latest time q
+// can have matched them at, so their IDs stay among the seen ones as long as a query
+// can return them again.
+func timeMissing(events []cloudtrail.Event, q cloudtrail.Query) {
+	for i := range events {
+		e := &events[i]
+		if !e.Time.IsZero() {
+			continue
+		}
+		e.Time = q.End
+		if t, ok := recordTime(e.Record); ok && !t.Before(q.Start) && !t.After(q.End) {
+			e.Time = t
+		}
+	}
+}
+
+// recordTime reads a record's top-level eventTime by the translator's rule (exactly,
+// else ignoring case).
+func recordTime(record string) (time.Time, bool) {
+	var p cjson.Parser
+	defer p.Release()
+	if p.Parse(record) != nil || len(p.Tape) == 0 || p.Tape[0].Kind != cjson.Object {
+		return time.Time{}, false
+	}
+	ms := p.Members(0)
+	for pass := range 2 {
+		for _, m := range ms {
+			if (pass == 0 && m.Key == "eventTime") || (pass == 1 && cjson.FoldEqual(m.Key, m.ASCII, "eventTime")) {
+				if m.Val != cjson.NoValue && p.Tape[m.Val].Kind == cjson.String {
+					return translate.ParseEventTime(p.Str(m.Val))
+				}
+			}
+		}
+	}
+	return time.Time{}, false
+}
 
 // maxNarrowings bounds how often one slice is narrowed after InvalidTimeRangeException;
 // past it the poll fails and the next poll plans again.
