@@ -2,9 +2,12 @@ package poll
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -71,7 +74,7 @@ func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (even
 		if served.IsZero() {
 			served = page.ServerTime
 		}
-		timeMissing(page.Events, q)
+		fillMissing(page.Events, q)
 		events = append(events, page.Events...)
 		if page.NextToken == "" {
 			return events, time.Time{}, served, nil
@@ -102,42 +105,61 @@ const maxTokenRepeats = 10
 // slice again.
 var ErrTokenLoop = errors.New("NextToken repeats an earlier page's (pagination loop)")
 
-// timeMissing gives the events that came without an EventTime (every member of a result
-// is optional) the record's eventTime when it lies in q, else q's end: the latest time q
-// can have matched them at, so their IDs stay among the seen ones as long as a query
-// can return them again.
-func timeMissing(events []cloudtrail.Event, q cloudtrail.Query) {
+// fillMissing completes the events that came without an EventId or an EventTime (every
+// member of a LookupEvents result is optional; the SDK gives "" and a zero time). The ID
+// is the record's eventID, else a hash of the record: without one, events would be taken
+// for one another and lost. The time is the record's eventTime when it lies in q, else
+// q's end, the latest time q can have matched them at: their IDs then stay among the
+// seen ones as long as a query can return them again.
+func fillMissing(events []cloudtrail.Event, q cloudtrail.Query) {
 	for i := range events {
 		e := &events[i]
-		if !e.Time.IsZero() {
+		if e.ID != "" && !e.Time.IsZero() {
 			continue
 		}
-		e.Time = q.End
-		if t, ok := recordTime(e.Record); ok && !t.Before(q.Start) && !t.After(q.End) {
-			e.Time = t
+		id, t, ok := recordIDTime(e.Record)
+		if e.ID == "" {
+			e.ID = id
+			if e.ID == "" {
+				sum := sha256.Sum256([]byte(e.Record))
+				e.ID = "record-sha256:" + hex.EncodeToString(sum[:16])
+			}
+		}
+		if e.Time.IsZero() {
+			e.Time = q.End
+			if ok && !t.Before(q.Start) && !t.After(q.End) {
+				e.Time = t
+			}
 		}
 	}
 }
 
-// recordTime reads a record's top-level eventTime by the translator's rule (exactly,
-// else ignoring case).
-func recordTime(record string) (time.Time, bool) {
+// recordIDTime reads a record's top-level eventID and eventTime by the translator's rule
+// (exactly, else ignoring case); ok says whether the time was read.
+func recordIDTime(record string) (id string, t time.Time, ok bool) {
 	var p cjson.Parser
 	defer p.Release()
 	if p.Parse(record) != nil || len(p.Tape) == 0 || p.Tape[0].Kind != cjson.Object {
-		return time.Time{}, false
+		return "", time.Time{}, false
 	}
-	ms := p.Members(0)
-	for pass := range 2 {
-		for _, m := range ms {
-			if (pass == 0 && m.Key == "eventTime") || (pass == 1 && cjson.FoldEqual(m.Key, m.ASCII, "eventTime")) {
-				if m.Val != cjson.NoValue && p.Tape[m.Val].Kind == cjson.String {
-					return translate.ParseEventTime(p.Str(m.Val))
+	str := func(name string) (string, bool) {
+		ms := p.Members(0)
+		for pass := range 2 {
+			for _, m := range ms {
+				if (pass == 0 && m.Key == name) || (pass == 1 && cjson.FoldEqual(m.Key, m.ASCII, name)) {
+					if m.Val != cjson.NoValue && p.Tape[m.Val].Kind == cjson.String {
+						return p.Str(m.Val), true
+					}
 				}
 			}
 		}
+		return "", false
 	}
-	return time.Time{}, false
+	id, _ = str("eventID")
+	if s, found := str("eventTime"); found {
+		t, ok = translate.ParseEventTime(s)
+	}
+	return strings.Clone(id), t, ok
 }
 
 // maxNarrowings bounds how often one slice is narrowed after InvalidTimeRangeException;
