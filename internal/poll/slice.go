@@ -46,12 +46,13 @@ func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (even
 	q := cloudtrail.Query{EventSource: s.set.EventSource, Category: s.set.Category, Start: a, End: b}
 	token, restarts, narrowed := "", 0, 0
 	used := make(map[string]int) // how often each token came back in this reading of the slice
+	ordered := true              // the events gathered are newest first, as LookupEvents promises
 	for {
 		page, err := s.deps.Source.Lookup(ctx, q, token)
 		if cloudtrail.Classify(err) == cloudtrail.KindInvalidToken && restarts < maxTokenRestarts {
 			restarts++
 			s.deps.Logger.Debug("NextToken refused; restarting slice", zap.String("stream", s.key))
-			events, token = events[:0], ""
+			events, token, ordered = events[:0], "", true
 			clear(used)
 			continue
 		}
@@ -62,7 +63,7 @@ func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (even
 			if !s.narrow(&q, narrowed) {
 				return nil, time.Time{}, s.clock.now(), nil // nothing of [a, b] is readable
 			}
-			events, token = events[:0], ""
+			events, token, ordered = events[:0], "", true
 			clear(used)
 			continue
 		}
@@ -75,13 +76,15 @@ func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (even
 			served = page.ServerTime
 		}
 		fillMissing(page.Events, q)
+		ordered = ordered && continuesNewestFirst(events, page.Events)
 		events = append(events, page.Events...)
 		if page.NextToken == "" {
 			return events, time.Time{}, served, nil
 		}
 		// A page may hold no events and still carry a token: only a non-empty gathering
-		// has an oldest event to split at.
-		if canSplit && len(events) >= s.set.MaxEvents {
+		// has an oldest event to split at. Only pages newest first tell that the pages
+		// still unread hold nothing newer than it.
+		if canSplit && ordered && len(events) >= s.set.MaxEvents {
 			if oldest := events[len(events)-1].Time; oldest.After(a) && oldest.Before(b) {
 				return events, oldest, served, nil
 			}
@@ -93,6 +96,21 @@ func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (even
 		}
 		token = page.NextToken
 	}
+}
+
+// continuesNewestFirst reports whether page continues gathered newest first (ties in any order).
+func continuesNewestFirst(gathered, page []cloudtrail.Event) bool {
+	prev := time.Time{}
+	if len(gathered) > 0 {
+		prev = gathered[len(gathered)-1].Time
+	}
+	for i, e := range page {
+		if (i > 0 || len(gathered) > 0) && e.Time.After(prev) {
+			return false
+		}
+		prev = e.Time
+	}
+	return true
 }
 
 // maxTokenRepeats is how often one NextToken may come back within one reading of a slice.
