@@ -55,13 +55,14 @@ func TestFillMissingHashesRecordsWithoutEventID(t *testing.T) {
 		return `{"eventTime":"2026-11-01T11:50:00Z","eventName":"` + name + `"}`
 	}
 	evs := []cloudtrail.Event{{Record: rec("A")}, {Record: rec("B")}, {Record: rec("A")}}
-	fillMissing(evs, q)
+	s := NewStream(Settings{}, Deps{})
+	s.fillMissing(evs, q)
 	assert.NotEmpty(t, evs[0].ID)
 	assert.NotEqual(t, evs[0].ID, evs[1].ID)
 	assert.Equal(t, evs[0].ID, evs[2].ID)
 	assert.Equal(t, t0.Add(-10*time.Minute), evs[1].Time)
 	junk := []cloudtrail.Event{{Record: "not json"}}
-	fillMissing(junk, q)
+	s.fillMissing(junk, q)
 	assert.NotEmpty(t, junk[0].ID)
 	assert.Equal(t, q.End, junk[0].Time, "no readable time: the query's end")
 }
