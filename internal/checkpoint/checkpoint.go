@@ -49,7 +49,7 @@ func (s *State) Add(id string, t time.Time) {
 		s.log = newSeenLog(s.Settled.UnixNano(), s.Seen)
 		return
 	}
-	s.log.add(id, t.UnixNano())
+	s.log.add(id, seenNanos(t, s.log.base))
 }
 
 // Prune drops the seen IDs whose eventTime is before Settled.

@@ -65,9 +65,27 @@ type seenLog struct {
 func newSeenLog(base int64, seen map[string]time.Time) *seenLog {
 	l := &seenLog{base: base, uuids: make([]byte, 0, len(seen)*(16+3))}
 	for id, t := range seen {
-		l.add(id, t.UnixNano())
+		l.add(id, seenNanos(t, base))
 	}
 	return l
+}
+
+// maxSeenOffset bounds how far from the base a seen ID's time is stored: an offset kept in
+// nanoseconds must survive its doubling (2*ns+1, see appendWhen) within 64 bits.
+const maxSeenOffset = 100 * 365 * 24 * time.Hour
+
+// seenNanos is t in Unix nanoseconds, clamped to within maxSeenOffset of base. Only a
+// hostile or broken eventTime is that far from the settled point, and all a seen time
+// decides is whether the ID is pruned: the clamped time decides it the same way.
+func seenNanos(t time.Time, base int64) int64 {
+	const maxSec, maxNs = int64(maxSeenOffset / time.Second), int64(maxSeenOffset)
+	switch sec, baseSec := t.Unix(), base/int64(time.Second); {
+	case sec < baseSec-maxSec:
+		return base - maxNs
+	case sec > baseSec+maxSec:
+		return base + maxNs
+	}
+	return t.UnixNano()
 }
 
 func (l *seenLog) n() int { return l.nUUID + l.nOther }

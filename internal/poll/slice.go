@@ -41,12 +41,15 @@ type slice struct {
 func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (events []cloudtrail.Event, split, served time.Time, err error) {
 	q := cloudtrail.Query{EventSource: s.set.EventSource, Category: s.set.Category, Start: a, End: b}
 	token, restarts, narrowed := "", 0, 0
+	used := make(map[string]int) // how often each token came back in this reading of the slice
+	ordered := true              // the events gathered are newest first, as LookupEvents promises
 	for {
 		page, err := s.deps.Source.Lookup(ctx, q, token)
 		if cloudtrail.Classify(err) == cloudtrail.KindInvalidToken && restarts < maxTokenRestarts {
 			restarts++
 			s.deps.Logger.Debug("NextToken refused; restarting slice", zap.String("stream", s.key))
-			events, token = events[:0], ""
+			events, token, ordered = events[:0], "", true
+			clear(used)
 			continue
 		}
 		if cloudtrail.IsInvalidTimeRange(err) && narrowed < maxNarrowings {
@@ -56,7 +59,8 @@ func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (even
 			if !s.narrow(&q, narrowed) {
 				return nil, time.Time{}, s.clock.now(), nil // nothing of [a, b] is readable
 			}
-			events, token = events[:0], ""
+			events, token, ordered = events[:0], "", true
+			clear(used)
 			continue
 		}
 		if err != nil {
@@ -67,20 +71,53 @@ func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (even
 		if served.IsZero() {
 			served = page.ServerTime
 		}
+		s.fillMissing(page.Events, q)
+		ordered = ordered && continuesNewestFirst(events, page.Events)
 		events = append(events, page.Events...)
 		if page.NextToken == "" {
 			return events, time.Time{}, served, nil
 		}
 		// A page may hold no events and still carry a token: only a non-empty gathering
-		// has an oldest event to split at.
-		if canSplit && len(events) >= s.set.MaxEvents {
+		// has an oldest event to split at. Only pages newest first tell that the pages
+		// still unread hold nothing newer than it.
+		if canSplit && ordered && len(events) >= s.set.MaxEvents {
 			if oldest := events[len(events)-1].Time; oldest.After(a) && oldest.Before(b) {
 				return events, oldest, served, nil
 			}
 		}
+		if used[page.NextToken]++; used[page.NextToken] > maxTokenRepeats {
+			// Following it would ask forever and gather the same events without bound.
+			return nil, time.Time{}, time.Time{}, fmt.Errorf("LookupEvents %s [%s, %s]: %w", s.set.EventSource,
+				q.Start.Format(time.RFC3339), q.End.Format(time.RFC3339), ErrTokenLoop)
+		}
 		token = page.NextToken
 	}
 }
+
+// continuesNewestFirst reports whether page continues gathered newest first (ties in any order).
+func continuesNewestFirst(gathered, page []cloudtrail.Event) bool {
+	prev := time.Time{}
+	if len(gathered) > 0 {
+		prev = gathered[len(gathered)-1].Time
+	}
+	for i, e := range page {
+		if (i > 0 || len(gathered) > 0) && e.Time.After(prev) {
+			return false
+		}
+		prev = e.Time
+	}
+	return true
+}
+
+// maxTokenRepeats is how often one NextToken may come back within one reading of a slice.
+// A page that holds no events may carry the token it was asked with (the server's scan
+// has not moved yet); a token that keeps coming back is a pagination loop.
+const maxTokenRepeats = 10
+
+// ErrTokenLoop is a LookupEvents pagination that kept returning the same NextToken within
+// one reading of a slice: the poll fails, nothing advances, and the next poll reads the
+// slice again.
+var ErrTokenLoop = errors.New("NextToken repeats an earlier page's (pagination loop)")
 
 // maxNarrowings bounds how often one slice is narrowed after InvalidTimeRangeException;
 // past it the poll fails and the next poll plans again.

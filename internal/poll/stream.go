@@ -319,8 +319,10 @@ func (s *Stream) readSlice(ctx context.Context, a, b time.Time, settles bool, de
 	if err != nil {
 		return err
 	}
-	if !served.IsZero() {
-		queried = served // the server's word beats an estimate that a host clock jump may spoil
+	if !served.IsZero() && served.Before(queried) {
+		// The server's word beats an estimate that a host clock jump may spoil; an answer
+		// dated ahead of the estimate (a garbage Date) must not settle the window early.
+		queried = served
 	}
 	if split.IsZero() {
 		s.adapt(len(events), b.Sub(a))

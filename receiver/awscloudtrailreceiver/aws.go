@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -14,6 +16,13 @@ import (
 // sessionName names the STS session when role_arn is set; it shows in the role's own
 // CloudTrail events.
 const sessionName = "otelcol-awscloudtrail"
+
+// awsCallTimeout bounds one HTTP attempt of the AWS config's own clients (STS for role
+// credentials and GetCallerIdentity, Organizations): the SDK's default client has none,
+// and its credentials cache ignores the caller's cancellation while it fetches, so a hung
+// endpoint would hold an account's credentials for good. CloudTrail's client sets its
+// own (cloudtrail.NewSDKClient). A variable for tests.
+var awsCallTimeout = 30 * time.Second
 
 // loadAWSConfig builds the SDK config (for region, or the environment's region when it is
 // empty) from the standard credential chain, the profile and the role to assume, with the
@@ -35,6 +44,9 @@ func loadAWSConfig(ctx context.Context, c *Config, region string) (aws.Config, e
 	// The SDK's request, response and signing logs are never on: an AssumeRole response
 	// body holds the role's credentials, and signed requests carry the session token.
 	cfg.ClientLogMode = 0
+	if b, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok && b != nil {
+		cfg.HTTPClient = b.WithTimeout(awsCallTimeout) // keeps the CA bundle and proxy set up there
+	}
 	if c.RoleARN != "" {
 		provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), c.RoleARN, func(o *stscreds.AssumeRoleOptions) {
 			o.RoleSessionName = sessionName

@@ -3,6 +3,7 @@ package awscloudtrailreceiver // import "github.com/otelcol-cloudtrail/awscloudt
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"regexp"
 	"strings"
@@ -113,7 +114,7 @@ func (c *Config) Validate() error {
 	if _, err := parseStartAt(c.StartAt, time.Now()); err != nil {
 		errs = append(errs, err)
 	}
-	if c.RequestsPerSecond <= 0 || c.RequestsPerSecond > 1000 {
+	if math.IsNaN(c.RequestsPerSecond) || c.RequestsPerSecond <= 0 || c.RequestsPerSecond > 1000 {
 		errs = append(errs, fmt.Errorf("requests_per_second: must be > 0 and <= 1000, got %v", c.RequestsPerSecond))
 	}
 	errs = append(errs, c.validateEndpoint(), c.validateRole(), c.Redact.validate())
