@@ -83,3 +83,31 @@ func TestEnumWordsMap(t *testing.T) {
 	require.Error(t, a.UnmarshalText([]byte("mask")))
 	assert.Empty(t, a, "a rejected word leaves the value alone")
 }
+
+func TestRedactSectionWithoutFieldsFailsValidation(t *testing.T) {
+	cfg, err := unmarshalEnumConfig(t, "redact_empty")
+	require.NoError(t, err)
+	require.True(t, cfg.Redact.HasValue(), "an empty section is present")
+	cfg.Regions = []string{"us-east-1"}
+	err = confmap.Validate(cfg)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "redact.fields: must list at least one field path")
+}
+
+// A config written back out (as the collector does to print it) reads in again with the
+// same words.
+func TestEnumWordsRoundTrip(t *testing.T) {
+	for _, name := range []string{"", "full"} {
+		cfg := loadConfig(t, name)
+		conf := confmap.New()
+		require.NoError(t, conf.Marshal(cfg))
+		again := createDefaultConfig().(*Config)
+		again.ReadOnly, again.Body = "", ""
+		require.NoError(t, conf.Unmarshal(again))
+		assert.Equal(t, cfg.ReadOnly, again.ReadOnly, name)
+		assert.Equal(t, cfg.Body, again.Body, name)
+		if rc := cfg.Redact.Get(); rc != nil {
+			assert.Equal(t, rc.Action, again.Redact.Get().Action, name)
+		}
+	}
+}
