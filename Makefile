@@ -45,9 +45,11 @@ generate:
 	$(GO) generate ./...
 
 # Regenerate mdatagen output and fail if that changed any generated file (generated_*.go,
-# internal/metadata*, documentation.md): generated code stays generated. Other local
-# edits under receiver/ or processor/ do not matter.
-GENERATED_SUMS = find receiver processor -type f \( -name 'generated_*.go' -o -name documentation.md \
+# internal/metadata*, documentation.md, the READMEs' status sections): generated code
+# stays generated. Other local edits under receiver/ or processor/ do not matter, nor
+# does a README edit outside its status section. The receiver's README is the top-level
+# one (receiver/awscloudtrailreceiver/README.md is a link to it, as metadata.yaml the other way).
+GENERATED_SUMS = find README.md receiver processor -type f \( -name 'generated_*.go' -o -name documentation.md -o -name README.md \
 	-o -path '*/internal/metadata/*' -o -path '*/internal/metadatatest/*' \) -print0 | sort -z | xargs -0 sha256sum
 check-generate:
 	@before="$$($(GENERATED_SUMS))"; $(GO) generate ./... || exit 1; after="$$($(GENERATED_SUMS))"; \

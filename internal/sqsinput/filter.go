@@ -13,6 +13,20 @@ type Filter struct {
 	// Names keeps records of these event names; empty keeps all.
 	Names    map[string]bool
 	ReadOnly poll.ReadOnlyFilter
+	// Excluded drops records of these event sources (exclude_event_sources).
+	Excluded map[string]bool
+}
+
+// Exclude returns f that also drops the records of sources.
+func (f Filter) Exclude(sources []string) Filter {
+	if len(sources) == 0 {
+		return f
+	}
+	f.Excluded = make(map[string]bool, len(sources))
+	for _, s := range sources {
+		f.Excluded[s] = true
+	}
+	return f
 }
 
 // NewFilter builds a Filter from the receiver's lists; "*" among sources keeps all.
@@ -39,7 +53,7 @@ func NewFilter(sources, names []string, readOnly poll.ReadOnlyFilter) Filter {
 
 // Wants reports whether a record passes.
 func (f Filter) Wants(info RecordInfo) bool {
-	if f.Sources != nil && !f.Sources[info.EventSource] {
+	if (f.Sources != nil && !f.Sources[info.EventSource]) || f.Excluded[info.EventSource] {
 		return false
 	}
 	if len(f.Names) > 0 && !f.Names[info.EventName] {

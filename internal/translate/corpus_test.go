@@ -136,6 +136,7 @@ func checkRecord(t *testing.T, want map[string]any, lr plog.LogRecord, line int)
 		assert.Equal(t, b, attrs[AttrReadOnly], "line %d", line)
 	}
 	checkSeverity(t, want, lr, line)
+	checkInsightCall(t, want, attrs, line)
 	assert.NotZero(t, lr.Timestamp(), "line %d: eventTime %v not parsed", line, want["eventTime"])
 	assert.Equal(t, fixedObserved.UnixNano(), int64(lr.ObservedTimestamp()), "line %d", line)
 	checkNested(t, want, attrs, line)
@@ -143,14 +144,34 @@ func checkRecord(t *testing.T, want map[string]any, lr plog.LogRecord, line int)
 }
 
 func checkSeverity(t *testing.T, want map[string]any, lr plog.LogRecord, line int) {
-	if str(want, "errorCode") != "" {
+	resp, _ := want["responseElements"].(map[string]any)
+	switch {
+	case str(want, "errorCode") != "":
 		assert.Equal(t, plog.SeverityNumberError, lr.SeverityNumber(), "line %d", line)
 		assert.Equal(t, "ERROR", lr.SeverityText(), "line %d", line)
-	} else {
+	case str(want, "eventSource") == "signin.amazonaws.com" && str(resp, str(want, "eventName")) == "Failure":
+		assert.Equal(t, plog.SeverityNumberWarn, lr.SeverityNumber(), "line %d", line)
+		assert.Equal(t, "WARN", lr.SeverityText(), "line %d", line)
+	default:
 		assert.Equal(t, plog.SeverityNumberInfo, lr.SeverityNumber(), "line %d", line)
 		assert.Equal(t, "INFO", lr.SeverityText(), "line %d", line)
 	}
 	assert.True(t, strings.HasPrefix(lr.EventName(), "aws.cloudtrail."), "line %d", line)
+}
+
+// checkInsightCall: an Insights record names the calls it is about only in
+// insightDetails; they become rpc.service and rpc.method.
+func checkInsightCall(t *testing.T, want, attrs map[string]any, line int) {
+	details, ok := want["insightDetails"].(map[string]any)
+	if !ok || str(want, "eventType") != "AwsCloudTrailInsight" {
+		return
+	}
+	if str(want, "eventSource") == "" {
+		assert.Equal(t, str(details, "eventSource"), attrs[AttrRPCService], "line %d: insightDetails.eventSource", line)
+	}
+	if str(want, "eventName") == "" {
+		assert.Equal(t, str(details, "eventName"), attrs[AttrRPCMethod], "line %d: insightDetails.eventName", line)
+	}
 }
 
 func checkNested(t *testing.T, want, attrs map[string]any, line int) {

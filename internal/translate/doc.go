@@ -43,7 +43,10 @@
 //	                   (AwsConsoleSignIn), .console_action (AwsConsoleAction),
 //	                   .insight (AwsCloudTrailInsight), .vpce_event (AwsVpceEvent),
 //	                   aws.cloudtrail.event for any other or none
-//	Severity           ERROR / "ERROR" when errorCode is set, else INFO / "INFO"
+//	Severity           ERROR / "ERROR" when errorCode is set; WARN / "WARN" for a
+//	                   failed sign-in (eventSource signin.amazonaws.com and
+//	                   responseElements.<eventName> "Failure", no errorCode);
+//	                   else INFO / "INFO"
 //	Body               per Options.Body: the record's JSON text (BodyRaw), the
 //	                   whole record as a map (BodyMap), or nothing (BodyNone)
 //

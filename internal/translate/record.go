@@ -61,13 +61,7 @@ func (t *recordTranslator) fill(lr plog.LogRecord, fallbackTime, observed time.T
 	t.setTimes(lr, fallbackTime, observed)
 	eventType, _ := t.str(fEventType)
 	lr.SetEventName(eventName(eventType))
-	if _, failed := t.str(fErrorCode); failed {
-		lr.SetSeverityNumber(plog.SeverityNumberError)
-		lr.SetSeverityText("ERROR")
-	} else {
-		lr.SetSeverityNumber(plog.SeverityNumberInfo)
-		lr.SetSeverityText("INFO")
-	}
+	t.setSeverity(lr)
 	t.pending = t.pending[:0]
 	t.putEventAttrs()
 	t.putCallerAttrs()
@@ -155,6 +149,46 @@ func (t *recordTranslator) putBoolField(name string, f field) {
 			t.putBool(name, b)
 		}
 	}
+}
+
+// setSeverity: ERROR when errorCode is set; WARN for a failed sign-in, which has no
+// errorCode (signin.amazonaws.com records say responseElements.<eventName>: "Failure",
+// as a failed ConsoleLogin or CheckMfa does); else INFO. The sign-in check costs one
+// string comparison on every other record.
+func (t *recordTranslator) setSeverity(lr plog.LogRecord) {
+	switch {
+	case t.hasField(fErrorCode):
+		lr.SetSeverityNumber(plog.SeverityNumberError)
+		lr.SetSeverityText("ERROR")
+	case t.failedSignIn():
+		lr.SetSeverityNumber(plog.SeverityNumberWarn)
+		lr.SetSeverityText("WARN")
+	default:
+		lr.SetSeverityNumber(plog.SeverityNumberInfo)
+		lr.SetSeverityText("INFO")
+	}
+}
+
+func (t *recordTranslator) hasField(f field) bool {
+	_, ok := t.str(f)
+	return ok
+}
+
+// signInSource is the eventSource of AWS sign-in events (ConsoleLogin, CheckMfa, ...).
+const signInSource = "signin.amazonaws.com"
+
+// failedSignIn reports a sign-in event whose responseElements.<eventName> is "Failure".
+func (t *recordTranslator) failedSignIn() bool {
+	if source, _ := t.str(fEventSource); source != signInSource {
+		return false
+	}
+	name, ok := t.str(fEventName)
+	resp, isObj := t.object(fResponseElements)
+	if !ok || !isObj {
+		return false
+	}
+	outcome, _ := t.getString(t.p.Members(resp), name)
+	return outcome == "Failure"
 }
 
 func (t *recordTranslator) putEventAttrs() {

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	goparser "go/parser"
 	"go/token"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -206,4 +207,35 @@ func TestInsightTakesServiceAndMethodFromDetails(t *testing.T) {
 
 	attrs = translateOne(t, `{"insightDetails":"not an object"}`).Attributes().AsRaw()
 	assert.NotContains(t, attrs, AttrRPCService)
+}
+
+// A failed console sign-in has no errorCode: only responseElements.ConsoleLogin says
+// "Failure". It is WARN, not INFO; the successful sign-in beside it stays INFO
+// (testdata/console_login.ndjson: real records, a failure then a success).
+func TestFailedConsoleSignInIsWarn(t *testing.T) {
+	recs := readRecords(t, filepath.Join("testdata", "console_login.ndjson"))
+	require.Len(t, recs, 2)
+	failed := translateOne(t, string(recs[0]))
+	assert.Equal(t, plog.SeverityNumberWarn, failed.SeverityNumber())
+	assert.Equal(t, "WARN", failed.SeverityText())
+	ok := translateOne(t, string(recs[1]))
+	assert.Equal(t, plog.SeverityNumberInfo, ok.SeverityNumber())
+	assert.Equal(t, "INFO", ok.SeverityText())
+
+	tests := []struct {
+		rec  string
+		want plog.SeverityNumber
+	}{
+		{`{"eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","responseElements":{"ConsoleLogin":"Failure"}}`, plog.SeverityNumberWarn},
+		{`{"eventSource":"signin.amazonaws.com","eventName":"CheckMfa","responseElements":{"CheckMfa":"Failure"}}`, plog.SeverityNumberWarn},
+		{`{"eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","errorCode":"X","responseElements":{"ConsoleLogin":"Failure"}}`, plog.SeverityNumberError},
+		{`{"eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","responseElements":{"ConsoleLogin":"Success"}}`, plog.SeverityNumberInfo},
+		{`{"eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","responseElements":{"CheckMfa":"Failure"}}`, plog.SeverityNumberInfo},
+		{`{"eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","responseElements":"Failure"}`, plog.SeverityNumberInfo},
+		{`{"eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","responseElements":{"ConsoleLogin":false}}`, plog.SeverityNumberInfo},
+		{`{"eventSource":"s3.amazonaws.com","eventName":"GetObject","responseElements":{"GetObject":"Failure"}}`, plog.SeverityNumberInfo},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, translateOne(t, tt.rec).SeverityNumber(), tt.rec)
+	}
 }

@@ -34,7 +34,7 @@ type Config struct {
 	// EventNames, when set, keeps only these event names (client-side).
 	EventNames []string `mapstructure:"event_names"`
 	// ReadOnly keeps all, read or write events (client-side).
-	ReadOnly string `mapstructure:"read_only"`
+	ReadOnly ReadOnlyMode `mapstructure:"read_only"`
 	// PollInterval is the time between polls.
 	PollInterval time.Duration `mapstructure:"poll_interval"`
 	// MaxEventDelay is how late an event may become visible: the overlap window.
@@ -45,7 +45,7 @@ type Config struct {
 	// RequestsPerSecond is the LookupEvents budget per account and region.
 	RequestsPerSecond float64 `mapstructure:"requests_per_second"`
 	// Body is raw (the record's JSON as AWS gave it), map or none.
-	Body string `mapstructure:"body"`
+	Body BodyFormat `mapstructure:"body"`
 	// Endpoint overrides the CloudTrail endpoint (VPC endpoint, FIPS, local emulator).
 	Endpoint string `mapstructure:"endpoint"`
 	// Profile is the shared-config profile to use.
@@ -55,8 +55,9 @@ type Config struct {
 	ExternalID string `mapstructure:"external_id"`
 	// Storage is the storage extension that keeps checkpoints; none keeps them in memory.
 	Storage *component.ID `mapstructure:"storage"`
-	// Redact drops or hashes chosen fields of every record before it is translated.
-	Redact RedactConfig `mapstructure:"redact"`
+	// Redact, when present, drops or hashes chosen fields of every record before it is
+	// translated.
+	Redact configoptional.Optional[RedactConfig] `mapstructure:"redact"`
 	// LookupEvents turns the LookupEvents input on (the keys above); false leaves SQS only.
 	LookupEvents bool `mapstructure:"lookup_events"`
 	// SQS is the SQS input (trail files and EventBridge events); on when queue_url is set.
@@ -70,9 +71,11 @@ type Config struct {
 type RedactConfig struct {
 	// Fields are dotted paths in the CloudTrail record, such as userIdentity.accessKeyId
 	// or sourceIPAddress; through arrays, resources.ARN names every element's ARN.
+	// Required when the section is present.
 	Fields []string `mapstructure:"fields"`
-	// Action is drop (remove the field) or hash (replace its value by a keyed hash).
-	Action string `mapstructure:"action"`
+	// Action is hash (replace the value by a keyed hash; the default) or drop (remove
+	// the field).
+	Action RedactAction `mapstructure:"action"`
 	// HashKey keys the hash, so that few-valued fields (IP addresses, account IDs)
 	// cannot be found again by hashing every candidate.
 	HashKey configopaque.String `mapstructure:"hash_key"`
@@ -99,11 +102,11 @@ func (c *Config) Validate() error {
 		c.validateAccounts(),
 		validateList("event_names", c.EventNames, false, nil),
 	}
-	if _, err := parseReadOnly(c.ReadOnly); err != nil {
-		errs = append(errs, err)
+	if err := c.ReadOnly.check(); err != nil {
+		errs = append(errs, fmt.Errorf("read_only: %w", err))
 	}
-	if _, err := parseBody(c.Body); err != nil {
-		errs = append(errs, err)
+	if err := c.Body.check(); err != nil {
+		errs = append(errs, fmt.Errorf("body: %w", err))
 	}
 	if c.PollInterval < time.Second {
 		errs = append(errs, fmt.Errorf("poll_interval: must be at least 1s, got %s", c.PollInterval))
@@ -117,7 +120,10 @@ func (c *Config) Validate() error {
 	if math.IsNaN(c.RequestsPerSecond) || c.RequestsPerSecond <= 0 || c.RequestsPerSecond > 1000 {
 		errs = append(errs, fmt.Errorf("requests_per_second: must be > 0 and <= 1000, got %v", c.RequestsPerSecond))
 	}
-	errs = append(errs, c.validateEndpoint(), c.validateRole(), c.Redact.validate())
+	errs = append(errs, c.validateEndpoint(), c.validateRole())
+	if r := c.Redact.Get(); r != nil {
+		errs = append(errs, r.validate())
+	}
 	return errors.Join(errs...)
 }
 
@@ -173,16 +179,19 @@ func (c *Config) validateRole() error {
 
 func (r *RedactConfig) validate() error {
 	var errs []error
+	if len(r.Fields) == 0 {
+		errs = append(errs, errors.New("redact.fields: must list at least one field path when redact is set"))
+	}
 	for i, f := range r.Fields {
 		if err := redact.ValidatePath(f); err != nil {
 			errs = append(errs, fmt.Errorf("redact.fields[%d]: %q %w", i, f, err))
 		}
 	}
-	action, err := redact.ParseAction(r.Action)
+	err := r.Action.check()
 	if err != nil {
 		errs = append(errs, fmt.Errorf("redact.action: %w", err))
 	}
-	if r.HashKey != "" && (err != nil || action != redact.Hash) {
+	if r.HashKey != "" && (err != nil || r.Action != RedactHash) {
 		errs = append(errs, errors.New("redact.hash_key: only with action hash"))
 	}
 	return errors.Join(errs...)

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
@@ -41,8 +42,9 @@ func TestLoadConfigDefaults(t *testing.T) {
 	assert.Equal(t, time.Minute, cfg.PollInterval)
 	assert.Equal(t, 15*time.Minute, cfg.MaxEventDelay)
 	assert.Equal(t, "now", cfg.StartAt)
-	assert.Equal(t, "raw", cfg.Body)
-	assert.Equal(t, "all", cfg.ReadOnly)
+	assert.Equal(t, BodyRaw, cfg.Body)
+	assert.Equal(t, ReadOnlyAll, cfg.ReadOnly)
+	assert.False(t, cfg.Redact.HasValue(), "redact is off until its section is set")
 	assert.InDelta(t, 2.0, cfg.RequestsPerSecond, 0)
 	assert.Nil(t, cfg.Storage)
 }
@@ -55,18 +57,18 @@ func TestLoadConfigFull(t *testing.T) {
 		Regions:           []string{"us-east-1", "eu-west-1"},
 		EventSources:      []string{"lookoutmetrics.amazonaws.com", "iam.amazonaws.com"},
 		EventNames:        []string{"CreateAlert", "DeleteAlert"},
-		ReadOnly:          "write",
+		ReadOnly:          ReadOnlyWrite,
 		PollInterval:      30 * time.Second,
 		MaxEventDelay:     20 * time.Minute,
 		StartAt:           "24h",
 		RequestsPerSecond: 1.5,
-		Body:              "map",
+		Body:              BodyMap,
 		Endpoint:          "https://cloudtrail.us-east-1.amazonaws.com",
 		Profile:           "audit",
 		RoleARN:           "arn:aws:iam::123456789012:role/cloudtrail-reader",
 		ExternalID:        "ext-1",
 		Storage:           &storageID,
-		Redact:            RedactConfig{Fields: []string{"userIdentity.accessKeyId", "sourceIPAddress"}, Action: "hash", HashKey: "s3cr3t"},
+		Redact:            configoptional.Some(RedactConfig{Fields: []string{"userIdentity.accessKeyId", "sourceIPAddress"}, Action: RedactHash, HashKey: "s3cr3t"}),
 		Organization:      configoptional.Default(OrganizationConfig{RefreshInterval: DefaultOrganizationRefresh}),
 		LookupEvents:      true,
 		SQS:               defaultSQSConfig(),
@@ -78,6 +80,10 @@ func validConfig() *Config {
 	cfg := createDefaultConfig().(*Config)
 	cfg.Regions = []string{"us-east-1"}
 	return cfg
+}
+
+func redactSome(fields []string, action RedactAction, key string) configoptional.Optional[RedactConfig] {
+	return configoptional.Some(RedactConfig{Fields: fields, Action: action, HashKey: configopaque.String(key)})
 }
 
 func TestValidateRejects(t *testing.T) {
@@ -106,9 +112,14 @@ func TestValidateRejects(t *testing.T) {
 		{"bad endpoint", func(c *Config) { c.Endpoint = "localhost:4566" }, "endpoint"},
 		{"bad role", func(c *Config) { c.RoleARN = "arn:aws:iam::12:user/x" }, "role_arn"},
 		{"external id alone", func(c *Config) { c.ExternalID = "x" }, "external_id: needs role_arn"},
-		{"bad redact path", func(c *Config) { c.Redact.Fields = []string{"userIdentity..arn"} }, "redact.fields[0]"},
-		{"bad redact action", func(c *Config) { c.Redact.Action = "mask" }, `redact.action: must be drop or hash, got "mask"`},
-		{"hash key with drop", func(c *Config) { c.Redact.Action, c.Redact.HashKey = "drop", "k" }, "redact.hash_key"},
+		{"bad redact path", func(c *Config) { c.Redact = redactSome([]string{"userIdentity..arn"}, RedactHash, "") }, "redact.fields[0]"},
+		{"bad redact action", func(c *Config) { c.Redact = redactSome([]string{"sourceIPAddress"}, "mask", "") }, `redact.action: must be hash or drop, got "mask"`},
+		{"empty redact action", func(c *Config) { c.Redact = redactSome([]string{"sourceIPAddress"}, "", "") }, `redact.action: must be hash or drop, got ""`},
+		{"hash key with drop", func(c *Config) { c.Redact = redactSome([]string{"sourceIPAddress"}, RedactDrop, "k") }, "redact.hash_key: only with action hash"},
+		{"redact without fields", func(c *Config) { c.Redact = redactSome(nil, RedactHash, "") }, "redact.fields: must list at least one field path"},
+		{"empty read_only", func(c *Config) { c.ReadOnly = "" }, `read_only: must be all, read or write, got ""`},
+		{"read_only in capitals", func(c *Config) { c.ReadOnly = "Read" }, `read_only: must be all, read or write, got "Read"`},
+		{"empty body", func(c *Config) { c.Body = "" }, `body: must be raw, map or none, got ""`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,13 +27,13 @@ func NewFactory() receiver.Factory {
 func createDefaultConfig() component.Config {
 	return &Config{
 		EventSources:      []string{defaultEventSource},
-		ReadOnly:          "all",
+		ReadOnly:          ReadOnlyAll,
 		PollInterval:      time.Minute,
 		MaxEventDelay:     15 * time.Minute,
 		StartAt:           "now",
 		RequestsPerSecond: 2,
-		Body:              "raw",
-		Redact:            RedactConfig{Action: "hash"},
+		Body:              BodyRaw,
+		Redact:            configoptional.Default(RedactConfig{Action: RedactHash}),
 		Organization:      configoptional.Default(OrganizationConfig{RefreshInterval: DefaultOrganizationRefresh}),
 		LookupEvents:      true,
 		SQS:               defaultSQSConfig(),

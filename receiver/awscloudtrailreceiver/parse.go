@@ -5,31 +5,10 @@ import (
 	"time"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
-	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
 )
 
 // maxLookback is how far back CloudTrail event history reaches.
 const maxLookback = poll.Retention
-
-func parseReadOnly(s string) (poll.ReadOnlyFilter, error) {
-	switch s {
-	case "all":
-		return poll.ReadOnlyAll, nil
-	case "read":
-		return poll.ReadOnlyRead, nil
-	case "write":
-		return poll.ReadOnlyWrite, nil
-	}
-	return 0, fmt.Errorf("read_only: must be all, read or write, got %q", s)
-}
-
-func parseBody(s string) (translate.BodyMode, error) {
-	m, err := translate.ParseBodyMode(s)
-	if err != nil {
-		return 0, fmt.Errorf("body: must be raw, map or none, got %q", s)
-	}
-	return m, nil
-}
 
 // parseStartAt turns start_at into a time: "now", a duration to look back, or an
 // RFC3339 time. Anything older than CloudTrail's 90 days is clamped to them. The result

@@ -36,14 +36,10 @@ func (r *cloudtrailReceiver) buildSQS(ctx context.Context) (*sqsinput.Input, err
 	if err != nil {
 		return nil, err
 	}
-	readOnly, err := parseReadOnly(r.cfg.ReadOnly)
-	if err != nil {
-		return nil, err
-	}
 	set := sqsinput.Settings{
 		Workers: c.Workers, MaxMessages: c.MaxMessages, WaitTime: c.WaitTime,
 		VisibilityTimeout: c.VisibilityTimeout, MaxRecordBatch: c.MaxRecordBatch,
-		Filter:    sqsinput.NewFilter(r.cfg.EventSources, r.cfg.EventNames, readOnly),
+		Filter:    sqsinput.NewFilter(r.cfg.EventSources, r.cfg.EventNames, r.cfg.ReadOnly.filter()).Exclude(r.cfg.ExcludeEventSources),
 		Translate: base.Translate, Redact: base.Redact,
 	}
 	return sqsinput.New(set, sqsinput.Deps{

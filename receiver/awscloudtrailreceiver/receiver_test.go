@@ -320,7 +320,7 @@ func TestRedactedFieldsLeaveNeitherBodyNorAttributes(t *testing.T) {
 		AccessKeyID: "AKIAREDACTME00000001", SourceIPAddress: "198.51.100.77"})
 	h.srv.Store().Add(ev)
 	cfg := h.config()
-	cfg.Redact = RedactConfig{Fields: []string{"userIdentity.accessKeyId", "sourceIPAddress"}, Action: "hash", HashKey: "k"}
+	cfg.Redact = redactSome([]string{"userIdentity.accessKeyId", "sourceIPAddress"}, RedactHash, "k")
 	sink := new(consumertest.LogsSink)
 	r := h.start(cfg, sink, make(ticks))
 	require.Eventually(t, func() bool { return sink.LogRecordCount() == 1 }, 30*time.Second, 10*time.Millisecond)

@@ -9,14 +9,6 @@ import (
 
 // streamSettings turns the config into the settings every stream shares.
 func (r *cloudtrailReceiver) streamSettings() (poll.Settings, error) {
-	readOnly, err := parseReadOnly(r.cfg.ReadOnly)
-	if err != nil {
-		return poll.Settings{}, err
-	}
-	body, err := parseBody(r.cfg.Body)
-	if err != nil {
-		return poll.Settings{}, err
-	}
 	start, err := parseStartAt(r.cfg.StartAt, r.now())
 	if err != nil {
 		return poll.Settings{}, err
@@ -28,20 +20,25 @@ func (r *cloudtrailReceiver) streamSettings() (poll.Settings, error) {
 			names[n] = true
 		}
 	}
-	action, err := redact.ParseAction(r.cfg.Redact.Action)
-	if err != nil {
-		return poll.Settings{}, err
-	}
 	return poll.Settings{
-		Redact:        redact.New(r.cfg.Redact.Fields, action, string(r.cfg.Redact.HashKey)),
+		Redact:        r.redactor(),
 		MaxEventDelay: r.cfg.MaxEventDelay,
 		Start:         start,
 		EventNames:    names,
-		ReadOnly:      readOnly,
+		ReadOnly:      r.cfg.ReadOnly.filter(),
 		Translate: translate.Options{
-			Body:         body,
+			Body:         r.cfg.Body.mode(),
 			ScopeName:    metadata.ScopeName,
 			ScopeVersion: r.set.BuildInfo.Version,
 		},
 	}, nil
+}
+
+// redactor is the configured redaction; nil (no redact section) changes nothing.
+func (r *cloudtrailReceiver) redactor() *redact.Redactor {
+	rc := r.cfg.Redact.Get()
+	if rc == nil {
+		return nil
+	}
+	return redact.New(rc.Fields, rc.Action.action(), string(rc.HashKey))
 }
