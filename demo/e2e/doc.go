@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package e2e runs the real otelcol-cloudtrail binary (built by ocb) against the
 // awsemu emulator binary, as separate processes, and checks what the collector
 // exports. `make test` builds both binaries and points the tests at them through

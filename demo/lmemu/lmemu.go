@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package lmemu is the Amazon Lookout for Metrics part of the local AWS emulator: the
 // service's restJson1 API (all 30 operations, state per account and region), the
 // CloudTrail record of every call, seeded history (SeedLookoutMetrics) and a live

@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package otlpfile is an OTLP/HTTP logs endpoint that appends every request it accepts
 // to a writer as one line of OTLP JSON, the format of the contrib file exporter. The
 // demo's collectors export to it with the core otlphttp exporter, so the end-to-end

@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package accounts discovers the AWS accounts a receiver reads through AWS
 // Organizations: the organization's ACTIVE accounts (organizations:ListAccounts),
 // narrowed by include and exclude lists, each with the reader role to assume in it.

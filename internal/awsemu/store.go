@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package awsemu is a local emulator of the AWS APIs this project talks to: CloudTrail
 // LookupEvents, STS (GetCallerIdentity, AssumeRole), Organizations (ListAccounts) and
 // the Amazon Lookout for Metrics API. It serves tests, benchmarks

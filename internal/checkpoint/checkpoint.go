@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package checkpoint keeps a stream's polling state: how far events are settled, how far
 // they have been read, and the IDs already emitted inside the overlap window. It persists
 // the state through a collector storage extension, or keeps it in memory when none is

@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package cjson is the one JSON tokenizer of the receiver: every reader of CloudTrail
 // JSON (the translator, the redactor, the trail file and EventBridge readers) uses it, so
 // they all agree on what a record holds: the same syntax, the same decoded keys, the same

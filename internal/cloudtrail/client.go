@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package cloudtrail wraps the CloudTrail LookupEvents API for the poller: one page per
 // call, every HTTP attempt paced by a limiter shared per account and region, retries for
 // throttling and server errors, and errors sorted into the few kinds the poller acts on.

@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package dedupe is the time-bounded, size-bounded index of CloudTrail event IDs that one
 // receiver has emitted, shared by its inputs (LookupEvents and SQS): the same event reaches
 // both, and a partly delivered trail file comes back, so an input asks the index before

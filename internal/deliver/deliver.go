@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package deliver hands log batches to a pipeline and survives records the pipeline
 // refuses for good: on a permanent error (consumererror.IsPermanent) the batch is split in
 // halves, again and again, until the refused records are alone; only those are dropped,

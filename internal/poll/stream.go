@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package poll turns one CloudTrail stream (an account, a region and an event source)
 // into log batches without losing late events: every poll reads from the settled point to
 // now in time slices, oldest first, drops the events already emitted, and advances and

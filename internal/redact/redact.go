@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package redact removes or hashes chosen fields of a CloudTrail record before it is
 // translated, so that neither the body nor any attribute carries them.
 //

@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package sqsinput is the receiver's SQS input: it takes messages from one queue, tells
 // their kind (S3 notifications of trail files, directly, through SNS or EventBridge;
 // CloudTrail's own SNS notification; EventBridge events that carry a CloudTrail record;

@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package translate turns one CloudTrail record (the JSON object of one event,
 // as found in a LookupEvents CloudTrailEvent string or in a trail's S3 log
 // file) into one OpenTelemetry log record. It does no I/O and does not care

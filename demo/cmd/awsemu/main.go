@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command awsemu runs the local AWS emulator (CloudTrail LookupEvents, STS,
 // Organizations and the Amazon Lookout for Metrics API) on a loopback address, for
 // `make run`, scripts and manual tests. It prints "awsemu listening on <base URL>" once it serves, and stops cleanly

@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command modpack packs a module's working tree at a version into a file-based module
 // proxy (the GOPROXY=file:// layout), so a build can name the module by version, as a
 // user's does, with no replace directive. Only files git tracks or would track are packed,

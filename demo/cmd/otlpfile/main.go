@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command otlpfile serves an OTLP/HTTP logs endpoint on a loopback address and appends
 // every request to a file as one line of OTLP JSON (see package otlpfile): `make run`
 // keeps the collector's detailed records in build/run/logs.json with it. It prints

@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command runview follows the OTLP JSON file that `make run`'s collector writes and prints
 // one line per CloudTrail log record: time, account, principal, operation, request ID and,
 // once the awsrequestid processor stamped it, the trace ID. The detailed records stay in the

@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Command tracedclient calls the Amazon Lookout for Metrics API of the awsemu emulator
 // with the real aws-sdk-go-v2 client, traced by otelaws (spans over OTLP/HTTP), by the
 // X-Ray SDK (segments over UDP to an X-Ray daemon, such as the collector's awsxray

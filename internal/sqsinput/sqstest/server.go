@@ -1,3 +1,6 @@
+// Copyright The awscloudtrail receiver authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Package sqstest is a small SQS server for tests of the SQS input through the real SDK
 // client: one queue, the JSON protocol's ReceiveMessage (long polling, visibility
 // timeout, ApproximateReceiveCount), DeleteMessage and ChangeMessageVisibility, and
