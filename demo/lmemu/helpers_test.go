@@ -2,7 +2,6 @@ package lmemu
 
 import (
 	"context"
-	"errors"
 	"regexp"
 	"sync"
 	"testing"
@@ -12,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
-	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/require"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/awsemu"
@@ -110,12 +108,4 @@ func newestFirstIDs(evs []awsemu.Event) []string {
 
 func attr(k types.LookupAttributeKey, v string) []types.LookupAttribute {
 	return []types.LookupAttribute{{AttributeKey: k, AttributeValue: aws.String(v)}}
-}
-
-// requireAPIError asserts err is an AWS API error with the given code.
-func requireAPIError(t *testing.T, err error, code string) {
-	t.Helper()
-	var apiErr smithy.APIError
-	require.True(t, errors.As(err, &apiErr), "want API error %s, got %v", code, err)
-	require.Equal(t, code, apiErr.ErrorCode())
 }

@@ -8,7 +8,6 @@ package lmemu
 import (
 	"context"
 	"encoding/hex"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -48,10 +47,6 @@ type emulator struct {
 
 // regionKey is an account-region.
 type regionKey struct{ account, region string }
-
-func badRequest(code, format string, args ...any) *apiError {
-	return &apiError{Status: http.StatusBadRequest, Code: code, Message: fmt.Sprintf(format, args...)}
-}
 
 // sleep waits d or until ctx is done.
 func sleep(ctx context.Context, d time.Duration) {

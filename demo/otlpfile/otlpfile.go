@@ -65,7 +65,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func readRequest(r *http.Request) (plogotlp.ExportRequest, bool, error) {
 	req := plogotlp.NewExportRequest()
-	var body io.Reader = io.LimitReader(r.Body, maxBody)
+	body := io.LimitReader(r.Body, maxBody)
 	if r.Header.Get("Content-Encoding") == "gzip" {
 		gz, err := gzip.NewReader(body)
 		if err != nil {

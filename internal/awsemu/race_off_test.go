@@ -1,5 +1,0 @@
-//go:build !race
-
-package awsemu
-
-const raceEnabled = false

@@ -1,7 +1,0 @@
-//go:build race
-
-package awsemu
-
-// raceEnabled reports whether the race detector is on: it makes the million-event
-// test take minutes.
-const raceEnabled = true
