@@ -182,14 +182,11 @@ func percentile(ds []time.Duration, q float64) time.Duration {
 // event (arrival - eventTime; the emulator makes events visible at their eventTime in
 // this run).
 type orgTailer struct {
-	path    string
+	*follower
 	history time.Time
-	off     int64
 	mu      sync.Mutex
 	seen    map[string]struct{}
 	per     map[string]*orgStream // "account region"
-	stop    chan struct{}
-	done    chan struct{}
 }
 
 type orgStream struct {
@@ -203,59 +200,9 @@ type orgLag struct {
 }
 
 func startOrgTailer(t *testing.T, path string, every time.Duration, history time.Time) *orgTailer {
-	ot := &orgTailer{path: path, history: history, seen: map[string]struct{}{}, per: map[string]*orgStream{},
-		stop: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(ot.done)
-		tick := time.NewTicker(every)
-		defer tick.Stop()
-		for {
-			ot.read()
-			select {
-			case <-ot.stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	t.Cleanup(ot.close)
+	ot := &orgTailer{history: history, seen: map[string]struct{}{}, per: map[string]*orgStream{}}
+	ot.follower = startFollower(t, path, every, ot.note)
 	return ot
-}
-
-func (ot *orgTailer) close() {
-	select {
-	case <-ot.stop:
-	default:
-		close(ot.stop)
-		<-ot.done
-	}
-}
-
-func (ot *orgTailer) read() {
-	f, err := os.Open(ot.path)
-	if err != nil {
-		return
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || st.Size() <= ot.off {
-		return
-	}
-	buf := make([]byte, st.Size()-ot.off)
-	n, _ := f.ReadAt(buf, ot.off)
-	buf = buf[:n]
-	end := bytes.LastIndexByte(buf, '\n')
-	if end < 0 {
-		return
-	}
-	now := time.Now()
-	var u plog.JSONUnmarshaler
-	for _, line := range bytes.Split(buf[:end], []byte{'\n'}) {
-		if ld, err := u.UnmarshalLogs(line); err == nil {
-			ot.note(ld, now)
-		}
-	}
-	ot.off += int64(end + 1)
 }
 
 func (ot *orgTailer) note(ld plog.Logs, now time.Time) {

@@ -19,57 +19,57 @@ type arrival struct {
 	region, source string
 }
 
-// tailer follows a file exporter's output and notes when each event ID arrives.
-type tailer struct {
+// follower reads a file exporter's output every tick and hands each complete line's
+// logs to note, with the time the line was read.
+type follower struct {
 	path string
-	mu   sync.Mutex
-	seen map[string]arrival
+	note func(ld plog.Logs, now time.Time)
 	off  int64
 	stop chan struct{}
 	done chan struct{}
 }
 
-func startTailer(t *testing.T, path string, every time.Duration) *tailer {
-	tl := &tailer{path: path, seen: map[string]arrival{}, stop: make(chan struct{}), done: make(chan struct{})}
+func startFollower(t *testing.T, path string, every time.Duration, note func(plog.Logs, time.Time)) *follower {
+	f := &follower{path: path, note: note, stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
-		defer close(tl.done)
+		defer close(f.done)
 		tick := time.NewTicker(every)
 		defer tick.Stop()
 		for {
-			tl.read()
+			f.read()
 			select {
-			case <-tl.stop:
+			case <-f.stop:
 				return
 			case <-tick.C:
 			}
 		}
 	}()
-	t.Cleanup(tl.close)
-	return tl
+	t.Cleanup(f.close)
+	return f
 }
 
-func (tl *tailer) close() {
+func (f *follower) close() {
 	select {
-	case <-tl.stop:
+	case <-f.stop:
 	default:
-		close(tl.stop)
-		<-tl.done
+		close(f.stop)
+		<-f.done
 	}
 }
 
 // read parses the complete lines written since the last read.
-func (tl *tailer) read() {
-	f, err := os.Open(tl.path)
+func (f *follower) read() {
+	file, err := os.Open(f.path)
 	if err != nil {
 		return
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || st.Size() <= tl.off {
+	defer file.Close()
+	st, err := file.Stat()
+	if err != nil || st.Size() <= f.off {
 		return
 	}
-	buf := make([]byte, st.Size()-tl.off)
-	n, _ := f.ReadAt(buf, tl.off)
+	buf := make([]byte, st.Size()-f.off)
+	n, _ := file.ReadAt(buf, f.off)
 	buf = buf[:n]
 	end := bytes.LastIndexByte(buf, '\n')
 	if end < 0 {
@@ -79,10 +79,23 @@ func (tl *tailer) read() {
 	var u plog.JSONUnmarshaler
 	for _, line := range bytes.Split(buf[:end], []byte{'\n'}) {
 		if ld, err := u.UnmarshalLogs(line); err == nil {
-			tl.note(ld, now)
+			f.note(ld, now)
 		}
 	}
-	tl.off += int64(end + 1)
+	f.off += int64(end + 1)
+}
+
+// tailer follows a file exporter's output and notes when each event ID arrives.
+type tailer struct {
+	*follower
+	mu   sync.Mutex
+	seen map[string]arrival
+}
+
+func startTailer(t *testing.T, path string, every time.Duration) *tailer {
+	tl := &tailer{seen: map[string]arrival{}}
+	tl.follower = startFollower(t, path, every, tl.note)
+	return tl
 }
 
 func (tl *tailer) note(ld plog.Logs, now time.Time) {
