@@ -17,21 +17,6 @@ import (
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
 )
 
-// dateSource sets the ServerTime of every page while bogus is not zero: a response
-// whose Date header is garbage.
-type dateSource struct {
-	Source
-	bogus time.Duration
-}
-
-func (d *dateSource) Lookup(ctx context.Context, q cloudtrail.Query, token string) (cloudtrail.Page, error) {
-	p, err := d.Source.Lookup(ctx, q, token)
-	if err == nil && d.bogus != 0 && !p.ServerTime.IsZero() {
-		p.ServerTime = p.ServerTime.Add(d.bogus)
-	}
-	return p, err
-}
-
 // One poll whose responses carry a Date a day ahead of the server's clock (a bad front
 // end, a proxy) must not settle the overlap window: that would forget the IDs emitted in
 // it, and when the next good Date pulls the settled point back, emit them all again. An
@@ -48,15 +33,20 @@ func TestOneFarAheadDateSettlesNothingEarly(t *testing.T) {
 	late := fakeRecord(fakeUUID(7), "CreateAlert", t0.Add(90*time.Second), false)
 	fs.add(fakeEvent{ev: late, visibleAt: t0.Add(10 * time.Minute)}) // 8.5 minutes late; the window is 15
 	want = append(want[:2], append([]string{late.ID}, want[2:]...)...)
-	src := &dateSource{Source: fs}
+	var bogus time.Duration // while not zero, every page's ServerTime is off by it: a garbage Date header
+	src := editedSource{Source: fs, edit: func(p *cloudtrail.Page) {
+		if bogus != 0 && !p.ServerTime.IsZero() {
+			p.ServerTime = p.ServerTime.Add(bogus)
+		}
+	}}
 	sink := new(consumertest.LogsSink)
 	set := Settings{Region: "us-east-1", EventSource: lfm, MaxEventDelay: 15 * time.Minute, Start: t0.Add(-time.Hour)}
 	s := NewStream(set, Deps{Source: src, Next: sink, Store: checkpoint.NewMemoryStore(), Now: clock.Now})
 	for i := range 40 {
 		clock.Advance(time.Minute)
-		src.bogus = 0
+		bogus = 0
 		if i == 4 {
-			src.bogus = 24 * time.Hour
+			bogus = 24 * time.Hour
 		}
 		require.NoError(t, s.Poll(context.Background()))
 	}

@@ -144,3 +144,27 @@ func fakeRecord(id, name string, at time.Time, readOnly bool) cloudtrail.Event {
 func fakeUUID(n uint64) string {
 	return fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", n>>32, (n>>16)&0xffff, n&0xfff, (n>>12)&0xfff, n)
 }
+
+// editedSource answers as its Source, then edits every page it returns without an
+// error: a result that leaves optional members out, a response with a bad Date.
+type editedSource struct {
+	Source
+	edit func(p *cloudtrail.Page)
+}
+
+func (e editedSource) Lookup(ctx context.Context, q cloudtrail.Query, token string) (cloudtrail.Page, error) {
+	p, err := e.Source.Lookup(ctx, q, token)
+	if err == nil {
+		e.edit(&p)
+	}
+	return p, err
+}
+
+// eachEvent edits every event of a page.
+func eachEvent(edit func(e *cloudtrail.Event)) func(p *cloudtrail.Page) {
+	return func(p *cloudtrail.Page) {
+		for i := range p.Events {
+			edit(&p.Events[i])
+		}
+	}
+}

@@ -19,14 +19,10 @@ import (
 
 // bareSource answers as its Source but leaves out EventName, ReadOnly and EventSource
 // (optional members of a LookupEvents result; the record has them all).
-type bareSource struct{ Source }
-
-func (b bareSource) Lookup(ctx context.Context, q cloudtrail.Query, token string) (cloudtrail.Page, error) {
-	p, err := b.Source.Lookup(ctx, q, token)
-	for i := range p.Events {
-		p.Events[i].Name, p.Events[i].ReadOnly, p.Events[i].Source = "", "", ""
-	}
-	return p, err
+func bareSource(s Source) Source {
+	return editedSource{Source: s, edit: eachEvent(func(e *cloudtrail.Event) {
+		e.Name, e.ReadOnly, e.Source = "", "", ""
+	})}
 }
 
 // The filters read the record when the result leaves its members out: an event the
@@ -44,7 +40,7 @@ func TestFiltersReadTheRecordWhenTheResultLeavesMembersOut(t *testing.T) {
 	sink := new(consumertest.LogsSink)
 	set := Settings{Region: "us-east-1", EventSource: lfm, MaxEventDelay: 15 * time.Minute, Start: t0.Add(-time.Hour),
 		EventNames: map[string]bool{"CreateAlert": true}, ReadOnly: ReadOnlyWrite}
-	s := NewStream(set, Deps{Source: bareSource{fs}, Next: sink, Store: checkpoint.NewMemoryStore(), Now: clock.Now})
+	s := NewStream(set, Deps{Source: bareSource(fs), Next: sink, Store: checkpoint.NewMemoryStore(), Now: clock.Now})
 	clock.Advance(time.Minute)
 	require.NoError(t, s.Poll(context.Background()))
 	assert.Equal(t, []string{keep.ID}, emittedIDs(sink))
@@ -53,7 +49,7 @@ func TestFiltersReadTheRecordWhenTheResultLeavesMembersOut(t *testing.T) {
 	sink2 := new(consumertest.LogsSink)
 	set2 := Settings{Region: "us-east-1", EventSource: cloudtrail.AllSources, MaxEventDelay: 15 * time.Minute,
 		Start: t0.Add(-time.Hour), ExcludeSources: map[string]bool{lfm: true}}
-	s2 := NewStream(set2, Deps{Source: bareSource{fs}, Next: sink2, Store: checkpoint.NewMemoryStore(), Now: clock.Now})
+	s2 := NewStream(set2, Deps{Source: bareSource(fs), Next: sink2, Store: checkpoint.NewMemoryStore(), Now: clock.Now})
 	require.NoError(t, s2.Poll(context.Background()))
 	assert.Empty(t, emittedIDs(sink2))
 }

@@ -19,14 +19,8 @@ import (
 
 // noIDSource answers as its Source but leaves out every EventId (an optional member of
 // a LookupEvents result): the SDK gives "".
-type noIDSource struct{ Source }
-
-func (n noIDSource) Lookup(ctx context.Context, q cloudtrail.Query, token string) (cloudtrail.Page, error) {
-	p, err := n.Source.Lookup(ctx, q, token)
-	for i := range p.Events {
-		p.Events[i].ID = ""
-	}
-	return p, err
+func noIDSource(s Source) Source {
+	return editedSource{Source: s, edit: eachEvent(func(e *cloudtrail.Event) { e.ID = "" })}
 }
 
 // Events whose results carry no EventId are neither taken for one another (lost) nor
@@ -42,7 +36,7 @@ func TestEventsWithoutIDEmittedOnceEach(t *testing.T) {
 	}
 	sink := new(consumertest.LogsSink)
 	set := Settings{Region: "us-east-1", EventSource: lfm, MaxEventDelay: 15 * time.Minute, Start: t0.Add(-time.Hour)}
-	s := NewStream(set, Deps{Source: noIDSource{fs}, Next: sink, Store: checkpoint.NewMemoryStore(), Now: clock.Now})
+	s := NewStream(set, Deps{Source: noIDSource(fs), Next: sink, Store: checkpoint.NewMemoryStore(), Now: clock.Now})
 	for range 30 {
 		clock.Advance(time.Minute)
 		require.NoError(t, s.Poll(context.Background()))

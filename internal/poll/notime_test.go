@@ -20,19 +20,12 @@ import (
 
 // noTimeSource answers as its Source but leaves out the EventTime of one event (every
 // member of a LookupEvents result is optional): the SDK gives a zero time.
-type noTimeSource struct {
-	Source
-	id string
-}
-
-func (n *noTimeSource) Lookup(ctx context.Context, q cloudtrail.Query, token string) (cloudtrail.Page, error) {
-	p, err := n.Source.Lookup(ctx, q, token)
-	for i := range p.Events {
-		if p.Events[i].ID == n.id {
-			p.Events[i].Time = time.Time{}
+func noTimeSource(s Source, id string) Source {
+	return editedSource{Source: s, edit: eachEvent(func(e *cloudtrail.Event) {
+		if e.ID == id {
+			e.Time = time.Time{}
 		}
-	}
-	return p, err
+	})}
 }
 
 // An event without an EventTime is emitted once, not once per poll while the overlap
@@ -46,7 +39,7 @@ func TestEventWithoutTimeEmittedOnce(t *testing.T) {
 	fs.add(fakeEvent{ev: newer})
 	sink := new(consumertest.LogsSink)
 	set := Settings{Region: "us-east-1", EventSource: lfm, MaxEventDelay: 15 * time.Minute, Start: t0.Add(-time.Hour)}
-	s := NewStream(set, Deps{Source: &noTimeSource{Source: fs, id: ev.ID}, Next: sink,
+	s := NewStream(set, Deps{Source: noTimeSource(fs, ev.ID), Next: sink,
 		Store: checkpoint.NewMemoryStore(), Now: clock.Now})
 	for range 30 {
 		clock.Advance(time.Minute)
