@@ -6,38 +6,20 @@ package lmemu
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"time"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/awsemu"
 )
-
-// jsonDuration is a time.Duration that JSON carries as a Go duration string ("1m"),
-// or as integer nanoseconds.
-type jsonDuration time.Duration
-
-func (d *jsonDuration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		v, err := time.ParseDuration(s)
-		*d = jsonDuration(v)
-		return err
-	}
-	var n int64
-	if err := json.Unmarshal(b, &n); err != nil {
-		return errors.New("a duration is a string such as \"1m\" or integer nanoseconds")
-	}
-	*d = jsonDuration(n)
-	return nil
-}
 
 // workloadRequest is the body of POST /_awsemu/workload.
 type workloadRequest struct {
-	Rate     float64      `json:"rate"`
-	Duration jsonDuration `json:"duration"`
-	Calls    int          `json:"calls"`
-	Seed     uint64       `json:"seed"`
-	Region   string       `json:"region"`
-	Wait     bool         `json:"wait"`
+	Rate     float64             `json:"rate"`
+	Duration awsemu.JSONDuration `json:"duration"`
+	Calls    int                 `json:"calls"`
+	Seed     uint64              `json:"seed"`
+	Region   string              `json:"region"`
+	Wait     bool                `json:"wait"`
 }
 
 // WorkloadSummary counts a workload's calls; POST /_awsemu/workload with wait

@@ -9,47 +9,49 @@ import (
 	"time"
 )
 
-// jsonDuration is a time.Duration that JSON carries as a Go duration string ("250ms"),
+// JSONDuration is a time.Duration that JSON carries as a Go duration string ("250ms"),
 // or as integer nanoseconds.
-type jsonDuration time.Duration
+type JSONDuration time.Duration
 
-func (d jsonDuration) MarshalJSON() ([]byte, error) {
+// MarshalJSON writes the duration as a Go duration string.
+func (d JSONDuration) MarshalJSON() ([]byte, error) {
 	return json.Marshal(time.Duration(d).String())
 }
 
-func (d *jsonDuration) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads a Go duration string or integer nanoseconds.
+func (d *JSONDuration) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
 		v, err := time.ParseDuration(s)
-		*d = jsonDuration(v)
+		*d = JSONDuration(v)
 		return err
 	}
 	var n int64
 	if err := json.Unmarshal(b, &n); err != nil {
 		return errors.New("a duration is a string such as \"250ms\" or integer nanoseconds")
 	}
-	*d = jsonDuration(n)
+	*d = JSONDuration(n)
 	return nil
 }
 
 // faultsJSON is Faults as the admin API reads and writes it.
 type faultsJSON struct {
 	ErrorRate         float64      `json:"errorRate"`
-	Latency           jsonDuration `json:"latency"`
+	Latency           JSONDuration `json:"latency"`
 	ThrottleStorm     bool         `json:"throttleStorm"`
-	ThrottleStormFor  jsonDuration `json:"throttleStormFor"`
+	ThrottleStormFor  JSONDuration `json:"throttleStormFor"`
 	MalformedRate     float64      `json:"malformedRate"`
 	InvalidateTokens  bool         `json:"invalidateTokens"`
 	TruncateResponses bool         `json:"truncateResponses"`
 	LateDeliveryRate  float64      `json:"lateDeliveryRate"`
-	LateDeliveryExtra jsonDuration `json:"lateDeliveryExtra"`
+	LateDeliveryExtra JSONDuration `json:"lateDeliveryExtra"`
 }
 
 func faultsDoc(f Faults) faultsJSON {
-	return faultsJSON{ErrorRate: f.ErrorRate, Latency: jsonDuration(f.Latency), ThrottleStorm: f.ThrottleStorm,
-		ThrottleStormFor: jsonDuration(f.ThrottleStormFor), MalformedRate: f.MalformedRate,
+	return faultsJSON{ErrorRate: f.ErrorRate, Latency: JSONDuration(f.Latency), ThrottleStorm: f.ThrottleStorm,
+		ThrottleStormFor: JSONDuration(f.ThrottleStormFor), MalformedRate: f.MalformedRate,
 		InvalidateTokens: f.InvalidateTokens, TruncateResponses: f.TruncateResponses,
-		LateDeliveryRate: f.LateDeliveryRate, LateDeliveryExtra: jsonDuration(f.LateDeliveryExtra)}
+		LateDeliveryRate: f.LateDeliveryRate, LateDeliveryExtra: JSONDuration(f.LateDeliveryExtra)}
 }
 
 func (d faultsJSON) faults() Faults {
