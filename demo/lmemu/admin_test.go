@@ -100,3 +100,24 @@ func TestAdminWorkload(t *testing.T) {
 	status, _ = send(t, http.MethodPost, h.url+awsemu.AdminPrefix+"workload", `{"wait":true}`)
 	assert.Equal(t, http.StatusBadRequest, status, "waiting for an endless workload")
 }
+
+// The workload's duration is a Go duration string or integer nanoseconds; anything else
+// is refused with a message that says so.
+func TestAdminWorkloadDuration(t *testing.T) {
+	h := lmHarness(t, awsemu.Options{})
+	for _, body := range []string{`{"calls":3,"duration":"1h","seed":1,"wait":true}`, `{"calls":3,"duration":3600000000000,"seed":2,"wait":true}`} {
+		status, out := send(t, http.MethodPost, h.url+awsemu.AdminPrefix+"workload", body)
+		require.Equal(t, http.StatusOK, status, "%s: %v", body, out)
+		assert.InDelta(t, 3, out["calls"], 0, body)
+	}
+	for body, msg := range map[string]string{
+		`{"duration":"1x","wait":true}`:  `unknown unit "x"`,
+		`{"duration":true,"wait":true}`:  "integer nanoseconds",
+		`{"duration":"-1s","wait":true}`: "wait needs calls or duration",
+		`{"duration":-5,"wait":true}`:    "wait needs calls or duration",
+	} {
+		status, out := send(t, http.MethodPost, h.url+awsemu.AdminPrefix+"workload", body)
+		assert.Equal(t, http.StatusBadRequest, status, body)
+		assert.Contains(t, out["message"], msg, body)
+	}
+}
