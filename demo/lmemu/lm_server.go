@@ -144,7 +144,7 @@ func (e *emulator) processLM(r *http.Request, rec *awsemu.RequestRecord, op lmOp
 		ae.Status = http.StatusForbidden // restJson1 services answer auth failures with 403
 		return nil, ae
 	}
-	sleep(r.Context(), e.srv.Faults().Latency)
+	awsemu.Sleep(r.Context(), e.srv.Faults().Latency)
 	if e.srv.Denied(rec.AccessKeyID) {
 		return nil, e.accessDenied(rec, op)
 	}

@@ -9,10 +9,8 @@
 package lmemu
 
 import (
-	"context"
 	"encoding/hex"
 	"net/http"
-	"time"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/awsemu"
 )
@@ -50,19 +48,6 @@ type emulator struct {
 
 // regionKey is an account-region.
 type regionKey struct{ account, region string }
-
-// sleep waits d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
-}
 
 // formatUUID formats 16 bytes as a version 4 UUID.
 func formatUUID(b [16]byte) string {

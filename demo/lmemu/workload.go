@@ -148,7 +148,7 @@ func workloadDefaults(o WorkloadOptions) WorkloadOptions {
 		o.Clock = time.Now
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleep
+		o.Sleep = awsemu.Sleep
 	}
 	return o
 }

@@ -59,7 +59,7 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, target, reqID
 	rec := s.newRecord(r, target, reqID)
 	defer s.finish(rec)
 	out, aerr := s.process(r, rec, target)
-	sleep(r.Context(), s.opts.MinLatency-time.Since(started))
+	Sleep(r.Context(), s.opts.MinLatency-time.Since(started))
 	if aerr != nil {
 		s.fail(w, rec, aerr)
 		return
@@ -94,7 +94,7 @@ func (s *Server) admit(ctx context.Context, rec *RequestRecord, op operation) *a
 		return regionNotEnabled()
 	}
 	f := s.Faults()
-	sleep(ctx, f.Latency)
+	Sleep(ctx, f.Latency)
 	now := s.opts.Clock()
 	if s.faults.storming(now) {
 		return throttled()

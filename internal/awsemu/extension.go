@@ -38,7 +38,7 @@ func (s *Server) serveExtension(w http.ResponseWriter, r *http.Request, reqID st
 	rec := s.newRecord(r, "", reqID)
 	defer s.finish(rec)
 	sw := &statusWriter{ResponseWriter: w, hold: func() {
-		sleep(r.Context(), s.opts.MinLatency-time.Since(started))
+		Sleep(r.Context(), s.opts.MinLatency-time.Since(started))
 	}}
 	if s.ext == nil || !s.ext.ServeAWS(sw, r, rec) {
 		rec.Operation = operationName(r, "")

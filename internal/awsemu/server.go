@@ -196,7 +196,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		started := time.Now()
 		rec := s.newRecord(r, target, reqID)
 		sw := &statusWriter{ResponseWriter: w, hold: func() {
-			sleep(r.Context(), s.opts.MinLatency-time.Since(started))
+			Sleep(r.Context(), s.opts.MinLatency-time.Since(started))
 		}}
 		s.opts.Fallback.ServeHTTP(sw, r)
 		rec.Status = sw.status()
@@ -244,8 +244,8 @@ func (s *Server) Close() error {
 	return err
 }
 
-// sleep waits d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) {
+// Sleep waits d or until ctx is done.
+func Sleep(ctx context.Context, d time.Duration) {
 	if d <= 0 {
 		return
 	}

@@ -58,7 +58,7 @@ func (s *Server) serveSTS(w http.ResponseWriter, r *http.Request, reqID string) 
 	rec.Service = "sts"
 	defer s.finish(rec)
 	out, aerr := s.processSTS(r, rec)
-	sleep(r.Context(), s.opts.MinLatency-time.Since(started))
+	Sleep(r.Context(), s.opts.MinLatency-time.Since(started))
 	if aerr != nil {
 		rec.Status, rec.ErrorCode = aerr.Status, aerr.Code
 		writeQueryError(w, aerr, reqID)
@@ -92,7 +92,7 @@ func (s *Server) processSTS(r *http.Request, rec *RequestRecord) (any, *apiError
 		return nil, queryAuthError(rec.authErr)
 	}
 	f := s.Faults()
-	sleep(r.Context(), f.Latency)
+	Sleep(r.Context(), f.Latency)
 	if e := s.faults.injectedError(f.ErrorRate); e != nil {
 		return nil, e
 	}
