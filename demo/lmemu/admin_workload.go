@@ -45,11 +45,11 @@ func Summarize(calls []WorkloadCall) WorkloadSummary {
 func (e *emulator) adminWorkload(w http.ResponseWriter, r *http.Request) {
 	var req workloadRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+		awsemu.WriteJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
 		return
 	}
 	if req.Calls <= 0 && req.Duration <= 0 && req.Wait {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"message": "wait needs calls or duration"})
+		awsemu.WriteJSON(w, http.StatusBadRequest, map[string]string{"message": "wait needs calls or duration"})
 		return
 	}
 	opts := WorkloadOptions{Endpoint: "http://" + r.Host, Region: req.Region, Rate: req.Rate,
@@ -57,7 +57,7 @@ func (e *emulator) adminWorkload(w http.ResponseWriter, r *http.Request) {
 	if !req.Wait {
 		opts.OnCall = func(WorkloadCall) {}
 		e.srv.RunJob(false, func(ctx context.Context) { _, _ = RunWorkload(ctx, opts) })
-		writeJSON(w, http.StatusAccepted, map[string]bool{"started": true})
+		awsemu.WriteJSON(w, http.StatusAccepted, map[string]bool{"started": true})
 		return
 	}
 	var (
@@ -66,15 +66,8 @@ func (e *emulator) adminWorkload(w http.ResponseWriter, r *http.Request) {
 	)
 	e.srv.RunJob(true, func(ctx context.Context) { calls, err = RunWorkload(ctx, opts) })
 	if err != nil {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": err.Error()})
+		awsemu.WriteJSON(w, http.StatusInternalServerError, map[string]string{"message": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, Summarize(calls))
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, _ := json.Marshal(v)
-	w.Header().Set("Content-Type", restJSONContentType)
-	w.WriteHeader(status)
-	_, _ = w.Write(append(body, '\n'))
+	awsemu.WriteJSON(w, http.StatusOK, Summarize(calls))
 }

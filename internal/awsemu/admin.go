@@ -65,21 +65,21 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	case "GET events":
 		s.adminEvents(w, r)
 	case "GET stats":
-		writeJSON(w, http.StatusOK, s.adminStats())
+		WriteJSON(w, http.StatusOK, s.adminStats())
 	case "GET rates":
 		s.adminRates(w, r)
 	case "GET faults":
-		writeJSON(w, http.StatusOK, faultsDoc(s.Faults()))
+		WriteJSON(w, http.StatusOK, faultsDoc(s.Faults()))
 	case "PUT faults":
 		var doc faultsJSON
 		if err := json.NewDecoder(r.Body).Decode(&doc); err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+			WriteJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
 			return
 		}
 		s.SetFaults(doc.faults())
-		writeJSON(w, http.StatusOK, faultsDoc(s.Faults()))
+		WriteJSON(w, http.StatusOK, faultsDoc(s.Faults()))
 	default:
-		writeJSON(w, http.StatusNotFound, map[string]string{"message": "no admin endpoint " + r.Method + " " + r.URL.Path})
+		WriteJSON(w, http.StatusNotFound, map[string]string{"message": "no admin endpoint " + r.Method + " " + r.URL.Path})
 	}
 }
 
@@ -133,7 +133,8 @@ func (s *Server) adminStats() AdminStats {
 	return st
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON answers status with v as one line of JSON, as the admin API does.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	body, _ := json.Marshal(v)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

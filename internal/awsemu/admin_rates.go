@@ -72,10 +72,10 @@ func (s *Server) adminRates(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("window"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"message": "window must be a positive duration such as 1s"})
+			WriteJSON(w, http.StatusBadRequest, map[string]string{"message": "window must be a positive duration such as 1s"})
 			return
 		}
 		window = d
 	}
-	writeJSON(w, http.StatusOK, s.Rates(op, window))
+	WriteJSON(w, http.StatusOK, s.Rates(op, window))
 }

@@ -116,7 +116,7 @@ func TestRunJobIsCountedAndCancelledByClose(t *testing.T) {
 func TestHandleAdminAddsEndpoints(t *testing.T) {
 	h := newHarness(t, Options{})
 	h.srv.HandleAdmin(http.MethodPost, "ping", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusAccepted, map[string]bool{"pong": true})
+		WriteJSON(w, http.StatusAccepted, map[string]bool{"pong": true})
 	})
 	status, out := send(t, http.MethodPost, h.url+AdminPrefix+"ping", "")
 	assert.Equal(t, http.StatusAccepted, status)
