@@ -71,6 +71,13 @@ func TestOrganizationRestartWaitsForTheOldPoller(t *testing.T) {
 			{},
 			{{ID: acctA, RoleARN: "arn:aws:iam::" + acctA + ":role/reader"}},
 		},
+		"dropped and listed twice while the first still stops": {
+			{{ID: acctA, RoleARN: "arn:aws:iam::" + acctA + ":role/reader"}},
+			{},
+			{{ID: acctA, RoleARN: "arn:aws:iam::" + acctA + ":role/reader"}},
+			{},
+			{{ID: acctA, RoleARN: "arn:aws:iam::" + acctA + ":role/reader", ExternalID: "x"}},
+		},
 		"role changes": {
 			{{ID: acctA}},
 			{{ID: acctA, RoleARN: "arn:aws:iam::" + acctA + ":role/reader"}},
@@ -96,13 +103,18 @@ func TestOrganizationRestartWaitsForTheOldPoller(t *testing.T) {
 			require.Eventually(t, func() bool {
 				select {
 				case got := <-s.started:
-					require.Equal(t, want.RoleARN, got.roleARN)
+					require.Equal(t, target{roleARN: want.RoleARN, externalID: want.ExternalID}, got)
 					return true
 				default:
 					return false
 				}
 			}, 5*time.Second, time.Millisecond)
 			require.Equal(t, 1, s.mostAtOnce("all"), "two pollers of account %s at once", acctA)
+			select {
+			case extra := <-s.started:
+				t.Fatalf("a poller stopped before it started ran anyway: %+v", extra)
+			default:
+			}
 			cancel()
 			wg.Wait()
 		})
