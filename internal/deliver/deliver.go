@@ -73,3 +73,22 @@ func send(ctx context.Context, next consumer.Logs, b Batch, lo, hi int, res *Res
 	}
 	return send(ctx, next, b, mid, hi, res)
 }
+
+// Accepted returns ids without the ones the pipeline refused permanently: what the
+// pipeline accepted, when ids name every record of a batch Deliver returned nil for.
+func (r Result) Accepted(ids []string) []string {
+	if len(r.Dropped) == 0 {
+		return ids
+	}
+	dropped := make(map[string]bool, len(r.Dropped))
+	for _, id := range r.Dropped {
+		dropped[id] = true
+	}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !dropped[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -6,6 +6,7 @@ package poll
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -63,4 +64,29 @@ func TestSharedIndexEmitsEachEventOnce(t *testing.T) {
 	}
 	_, dups, _ := metrics.get()
 	assert.GreaterOrEqual(t, dups, 1, "the event the other input emitted counts as a duplicate")
+}
+
+// An event the pipeline refused for good was not emitted: it stays out of the shared
+// index, so the other input (a trail file, EventBridge) still emits it.
+func TestSharedIndexLeavesPermanentlyRefusedEventsOut(t *testing.T) {
+	clock := newFakeClock(t0)
+	src := &fakeSource{rng: rand.New(rand.NewPCG(5, 6)), now: clock.Now}
+	var all []string
+	for i := range 6 {
+		e := fakeRecord(fakeUUID(uint64(i+1)), "CreateAlert", t0.Add(-time.Duration(10-i)*time.Minute), false)
+		src.add(fakeEvent{ev: e})
+		all = append(all, e.ID)
+	}
+	index := &setIndex{ids: map[string]bool{}}
+	set := Settings{Region: "us-east-1", EventSource: lfm, MaxEventDelay: 15 * time.Minute, Start: t0.Add(-time.Hour)}
+	sink := new(consumertest.LogsSink)
+	cons := &poisonConsumer{next: sink, poisoned: map[string]bool{all[2]: true}}
+	s := NewStream(set, Deps{Source: src, Next: cons, Store: checkpoint.NewMemoryStore(), Metrics: &countMetrics{},
+		Now: clock.Now, Emitted: index})
+	require.NoError(t, s.Poll(context.Background()))
+	require.Len(t, emittedIDs(sink), 5)
+	assert.False(t, index.Contains(all[2]), "the refused event is not in the index")
+	for _, id := range slices.Delete(slices.Clone(all), 2, 3) {
+		assert.True(t, index.Contains(id), "%s is in the shared index", id)
+	}
 }

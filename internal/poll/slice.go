@@ -261,7 +261,7 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 		for i, e := range good {
 			ids[i] = e.ID
 		}
-		s.deps.Emitted.Add(ids...)
+		s.deps.Emitted.Add(res.Accepted(ids)...) // what was refused for good was not emitted
 	}
 	s.commit(ctx, sl, handled)
 	s.deps.Metrics.Emitted(ctx, res.Delivered)

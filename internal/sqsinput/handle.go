@@ -12,7 +12,8 @@ import (
 	"go.uber.org/zap"
 )
 
-// releaseTimeout bounds the visibility reset of a message given back at shutdown.
+// releaseTimeout bounds the visibility reset of a message given back at shutdown, and
+// the deletion of a delivered message.
 const releaseTimeout = time.Second
 
 // handle works one message and deletes it when everything it names was delivered; on
@@ -34,7 +35,16 @@ func (in *Input) handle(ctx context.Context, d Delivery) {
 			zap.Int("receive_count", d.ReceiveCount), zap.Error(err))
 		return
 	}
-	if err := in.deps.Queue.Delete(ctx, d.ReceiptHandle); err != nil {
+	// Everything was delivered: delete even when shutdown began meanwhile (the index
+	// that would drop its records as duplicates does not outlive the process), then
+	// within releaseTimeout.
+	dctx, cancel := ctx, context.CancelFunc(func() {})
+	if ctx.Err() != nil {
+		dctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
+	}
+	err = in.deps.Queue.Delete(dctx, d.ReceiptHandle)
+	cancel()
+	if err != nil {
 		// Everything was delivered; the message comes back and its records are dropped
 		// as duplicates while the index holds them.
 		in.deps.Metrics.Message(ctx, msg.Kind, "retry")

@@ -346,6 +346,12 @@ func TestPermanentRefusalDropsOnlyTheRefusedRecord(t *testing.T) {
 	assert.NotContains(t, ids, "p-0009")
 	assert.Equal(t, 1, h.metrics.get("records dropped"))
 	assert.Equal(t, 9, h.metrics.get("records emitted"))
+	// The refused record was not emitted: the shared index leaves it out, so LookupEvents
+	// still emits it; the delivered ones are in.
+	assert.False(t, h.idx.Contains("p-0009"), "a refused record is not in the index")
+	for _, id := range ids {
+		assert.True(t, h.idx.Contains(id), "%s is in the index", id)
+	}
 }
 
 // While a message is in work, every tick of the heartbeat extends its visibility by the

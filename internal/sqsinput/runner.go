@@ -155,6 +155,14 @@ func (in *Input) Run(ctx context.Context) {
 			return
 		}
 		msgs, err := in.deps.Queue.Receive(ctx, n, in.set.WaitTime, in.set.VisibilityTimeout)
+		if len(msgs) > n {
+			// More than asked for (SQS never does): no worker is free for the rest, so
+			// they go back to the queue at once.
+			for _, m := range msgs[n:] {
+				in.release(m)
+			}
+			msgs = msgs[:n]
+		}
 		for range n - len(msgs) {
 			<-slots
 		}

@@ -86,6 +86,6 @@ func (s *sink) flush() error {
 		return fmt.Errorf("%w (%d records): %w", errRefused, n, err)
 	}
 	s.in.deps.Metrics.Records(s.ctx, "emitted", res.Delivered)
-	s.in.deps.Dedupe.Add(ids...)
+	s.in.deps.Dedupe.Add(res.Accepted(ids)...) // what was refused for good was not emitted
 	return nil
 }

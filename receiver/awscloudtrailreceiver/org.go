@@ -35,42 +35,88 @@ func (r *cloudtrailReceiver) runOrganization(ctx context.Context, org *Organizat
 	disc.After = r.after
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	running := map[target]context.CancelFunc{}
+	running := orgTargets{}
 	defer func() {
-		for _, cancel := range running {
-			cancel()
+		for _, p := range running {
+			p.cancel()
 		}
 	}()
 	disc.Run(ctx, func(list []accounts.Account) { r.applyAccounts(ctx, &wg, running, list) })
 }
 
+// orgTargets are the discovered accounts' pollers by account ID, including those stopped
+// and perhaps not yet returned.
+type orgTargets map[string]*orgPoller
+
+type orgPoller struct {
+	t       target
+	cancel  context.CancelFunc
+	stopped bool
+	// done is closed once the poller and every poller of the account before it returned.
+	done chan struct{}
+}
+
 // applyAccounts starts the discovered accounts that are not polled yet and stops those no
-// longer discovered. Accounts listed in accounts are polled by their own entry.
-func (r *cloudtrailReceiver) applyAccounts(ctx context.Context, wg *sync.WaitGroup, running map[target]context.CancelFunc, list []accounts.Account) {
+// longer discovered, or discovered with another identity. Accounts listed in accounts are
+// polled by their own entry. An account's new poller starts only once its previous one
+// returned, so two never share its checkpoints; no other account waits for that.
+func (r *cloudtrailReceiver) applyAccounts(ctx context.Context, wg *sync.WaitGroup, running orgTargets, list []accounts.Account) {
 	listed := make([]string, len(r.cfg.Accounts))
 	for i, a := range r.cfg.Accounts {
 		listed[i] = a.AccountID()
 	}
-	want := map[target]bool{}
+	want := map[string]accounts.Account{}
 	for _, a := range list {
-		if slices.Contains(listed, a.ID) {
+		if !slices.Contains(listed, a.ID) {
+			want[a.ID] = a
+		}
+	}
+	for id, p := range running {
+		a, ok := want[id]
+		if p.stopped || ok && p.t == (target{roleARN: a.RoleARN, externalID: a.ExternalID}) {
+			continue
+		}
+		r.set.Logger.Info("Account no longer discovered with this identity; stopping it", zap.String("account", id), zap.String("role_arn", p.t.roleARN))
+		p.cancel()
+		p.stopped = true
+	}
+	for id, a := range want {
+		prev := running[id]
+		if prev != nil && !prev.stopped {
 			continue
 		}
 		t := target{roleARN: a.RoleARN, externalID: a.ExternalID}
-		want[t] = true
-		if _, ok := running[t]; ok {
-			continue
-		}
 		tctx, cancel := context.WithCancel(ctx)
-		running[t] = cancel
+		p := &orgPoller{t: t, cancel: cancel, done: make(chan struct{})}
+		running[id] = p
 		r.set.Logger.Info("Polling account", zap.String("account", a.ID), zap.String("name", a.Name), zap.String("role_arn", a.RoleARN))
-		r.startTarget(tctx, wg, t)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(p.done)
+			if prev != nil {
+				<-prev.done // cancelled already: it returns promptly
+			}
+			if tctx.Err() != nil {
+				return
+			}
+			var twg sync.WaitGroup
+			r.startTarget(tctx, &twg, t)
+			twg.Wait()
+		}()
 	}
-	for t, cancel := range running {
-		if !want[t] {
-			r.set.Logger.Info("Account no longer discovered; stopping it", zap.String("account", t.label()))
-			cancel()
-			delete(running, t)
+	for id, p := range running {
+		if p.stopped && isClosed(p.done) {
+			delete(running, id)
 		}
+	}
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
 }

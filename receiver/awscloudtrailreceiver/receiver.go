@@ -33,6 +33,9 @@ type cloudtrailReceiver struct {
 	// Test seams.
 	now   func() time.Time
 	timer poll.Timer
+	// runAccountRegion polls one account-region until ctx ends (runRegion unless a test
+	// replaces it).
+	runAccountRegion func(ctx context.Context, rr regionRun)
 
 	mu      sync.Mutex
 	streams []*poll.Stream // guarded by mu: regions add theirs once their account is known

@@ -62,11 +62,15 @@ func forTarget(rr regionRun, t target) regionRun {
 // startTarget polls every region of t until ctx ends, each account-region on its own
 // goroutines: a failing account or region never slows the others.
 func (r *cloudtrailReceiver) startTarget(ctx context.Context, wg *sync.WaitGroup, t target) {
+	run := r.runAccountRegion
+	if run == nil {
+		run = r.runRegion
+	}
 	for _, rr := range r.regions {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r.runRegion(ctx, forTarget(rr, t))
+			run(ctx, forTarget(rr, t))
 		}()
 	}
 }
