@@ -155,6 +155,12 @@ func (r *reader) when(base int64) time.Time {
 	return time.Unix(0, base+whenOffset(r.varint())).UTC()
 }
 
+// seen reads a seen ID's time, clamped as Marshal clamps it (seenNanos), so what a
+// checkpoint decodes to is what it encodes to again.
+func (r *reader) seen(base, settled int64) time.Time {
+	return time.Unix(0, seenNanos(r.when(base), settled)).UTC()
+}
+
 // Unmarshal decodes a checkpoint of any known format. Anything else is ErrCorrupt.
 func Unmarshal(b []byte) (State, error) {
 	switch {
@@ -186,7 +192,7 @@ func unmarshalV1(b []byte) (State, error) {
 		Seen:    make(map[string]time.Time, len(w.Seen)),
 	}
 	for id, ns := range w.Seen {
-		st.Seen[id] = time.Unix(0, ns).UTC()
+		st.Seen[id] = time.Unix(0, seenNanos(time.Unix(0, ns), w.Settled)).UTC() // as Marshal stores it
 	}
 	return st, nil
 }
@@ -246,7 +252,7 @@ func unmarshalV2(b []byte) (State, error) {
 	st := State{Settled: time.Unix(0, settled).UTC(), Head: time.Unix(0, head).UTC(), Seen: make(map[string]time.Time, n)}
 	for range n {
 		id := r.bytes(16)
-		t := r.when(base)
+		t := r.seen(base, settled)
 		if r.err != nil {
 			return State{}, r.err
 		}
@@ -254,7 +260,7 @@ func unmarshalV2(b []byte) (State, error) {
 	}
 	for range r.count(2) {
 		id := r.bytes(r.count(1))
-		t := r.when(base)
+		t := r.seen(base, settled)
 		if r.err != nil {
 			return State{}, r.err
 		}
