@@ -4,29 +4,20 @@
 package awscloudtrailreceiver
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
-	"go.opentelemetry.io/collector/confmap/confmaptest"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/redact"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
-	"github.com/otelcol-cloudtrail/awscloudtrail/receiver/awscloudtrailreceiver/internal/metadata"
 )
 
 func unmarshalEnumConfig(t *testing.T, name string) (*Config, error) {
 	t.Helper()
-	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config_enums.yaml"))
-	require.NoError(t, err)
-	sub, err := cm.Sub(component.NewIDWithName(metadata.Type, name).String())
-	require.NoError(t, err)
-	cfg := createDefaultConfig().(*Config)
-	return cfg, sub.Unmarshal(cfg)
+	return unmarshalTestConfig(t, "config_enums.yaml", name)
 }
 
 // An unknown word fails at unmarshalling, naming the key and the words it takes.

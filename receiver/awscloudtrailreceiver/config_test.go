@@ -27,13 +27,21 @@ import (
 
 func loadConfig(t *testing.T, name string) *Config {
 	t.Helper()
-	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
+	cfg, err := unmarshalTestConfig(t, "config.yaml", name)
 	require.NoError(t, err)
-	cfg := NewFactory().CreateDefaultConfig()
+	return cfg
+}
+
+// unmarshalTestConfig unmarshals the receiver named name of testdata/file over the
+// defaults; the error is the unmarshalling's.
+func unmarshalTestConfig(t *testing.T, file, name string) (*Config, error) {
+	t.Helper()
+	cm, err := confmaptest.LoadConf(filepath.Join("testdata", file))
+	require.NoError(t, err)
 	sub, err := cm.Sub(component.NewIDWithName(metadata.Type, name).String())
 	require.NoError(t, err)
-	require.NoError(t, sub.Unmarshal(cfg))
-	return cfg.(*Config)
+	cfg := createDefaultConfig().(*Config)
+	return cfg, sub.Unmarshal(cfg)
 }
 
 func TestLoadConfigDefaults(t *testing.T) {
