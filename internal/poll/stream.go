@@ -59,6 +59,9 @@ type Deps struct {
 	// with the SQS input: an event already in it is not emitted again, and every event
 	// the pipeline accepts is added to it.
 	Emitted EmittedIndex
+	// Gate, when set, is shared by the streams of a receiver and bounds how many of them
+	// read a slice at once (see Gate).
+	Gate *Gate
 }
 
 // EmittedIndex is a set of emitted event IDs that several inputs share.
@@ -317,6 +320,13 @@ func (s *Stream) readRange(ctx context.Context, start, end time.Time, settles bo
 // newer part already in hand is emitted. No page is read twice, and memory holds at most
 // one slice per split level (maxSplitDepth).
 func (s *Stream) readSlice(ctx context.Context, a, b time.Time, settles bool, depth int) error {
+	if depth == 0 {
+		// A slice and the smaller ones it splits into are read under one place.
+		if err := s.deps.Gate.enter(ctx); err != nil {
+			return err
+		}
+		defer s.deps.Gate.leave()
+	}
 	queried := s.clock.now()
 	events, split, served, err := s.fetch(ctx, a, b, depth < maxSplitDepth)
 	if err != nil {

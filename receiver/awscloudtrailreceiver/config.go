@@ -47,6 +47,10 @@ type Config struct {
 	StartAt string `mapstructure:"start_at"`
 	// RequestsPerSecond is the LookupEvents budget per account and region.
 	RequestsPerSecond float64 `mapstructure:"requests_per_second"`
+	// MaxConcurrentReads bounds how many streams (of all accounts and regions) read a
+	// time slice of LookupEvents pages at once: each holds its slice's events in memory
+	// until they were emitted, so this bounds the receiver's memory with many accounts.
+	MaxConcurrentReads int `mapstructure:"max_concurrent_reads"`
 	// Body is raw (the record's JSON as AWS gave it), map or none.
 	Body BodyFormat `mapstructure:"body"`
 	// Endpoint overrides the CloudTrail endpoint (VPC endpoint, FIPS, local emulator).
@@ -119,6 +123,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := parseStartAt(c.StartAt, time.Now()); err != nil {
 		errs = append(errs, err)
+	}
+	if c.MaxConcurrentReads < 1 || c.MaxConcurrentReads > 10000 {
+		errs = append(errs, fmt.Errorf("max_concurrent_reads: must be between 1 and 10000, got %d", c.MaxConcurrentReads))
 	}
 	if math.IsNaN(c.RequestsPerSecond) || c.RequestsPerSecond <= 0 || c.RequestsPerSecond > 1000 {
 		errs = append(errs, fmt.Errorf("requests_per_second: must be > 0 and <= 1000, got %v", c.RequestsPerSecond))

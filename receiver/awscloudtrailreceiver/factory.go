@@ -27,19 +27,24 @@ func NewFactory() receiver.Factory {
 	)
 }
 
+// DefaultMaxConcurrentReads is max_concurrent_reads' default: enough places for 850
+// account-regions polled every 30 s, and a bound of about 100 MB of events in reading.
+const DefaultMaxConcurrentReads = 64
+
 func createDefaultConfig() component.Config {
 	return &Config{
-		EventSources:      []string{defaultEventSource},
-		ReadOnly:          ReadOnlyAll,
-		PollInterval:      time.Minute,
-		MaxEventDelay:     15 * time.Minute,
-		StartAt:           "now",
-		RequestsPerSecond: 2,
-		Body:              BodyRaw,
-		Redact:            configoptional.Default(RedactConfig{Action: RedactHash}),
-		Organization:      configoptional.Default(OrganizationConfig{RefreshInterval: DefaultOrganizationRefresh}),
-		LookupEvents:      true,
-		SQS:               defaultSQSConfig(),
+		EventSources:       []string{defaultEventSource},
+		ReadOnly:           ReadOnlyAll,
+		PollInterval:       time.Minute,
+		MaxEventDelay:      15 * time.Minute,
+		StartAt:            "now",
+		RequestsPerSecond:  2,
+		MaxConcurrentReads: DefaultMaxConcurrentReads,
+		Body:               BodyRaw,
+		Redact:             configoptional.Default(RedactConfig{Action: RedactHash}),
+		Organization:       configoptional.Default(OrganizationConfig{RefreshInterval: DefaultOrganizationRefresh}),
+		LookupEvents:       true,
+		SQS:                defaultSQSConfig(),
 	}
 }
 

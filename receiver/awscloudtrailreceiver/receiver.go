@@ -29,6 +29,8 @@ type cloudtrailReceiver struct {
 	set  receiver.Settings
 	next consumer.Logs
 	tb   *metadata.TelemetryBuilder
+	// gate bounds how many streams of every account and region read at once.
+	gate *poll.Gate
 
 	// Test seams.
 	now   func() time.Time
@@ -59,7 +61,8 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*cloud
 	if err != nil {
 		return nil, err
 	}
-	return &cloudtrailReceiver{cfg: cfg, set: set, next: next, tb: tb, now: time.Now}, nil
+	return &cloudtrailReceiver{cfg: cfg, set: set, next: next, tb: tb, now: time.Now,
+		gate: poll.NewGate(cfg.MaxConcurrentReads)}, nil
 }
 
 // Start prepares every region and starts polling in the background. It does no network

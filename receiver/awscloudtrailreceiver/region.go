@@ -72,7 +72,7 @@ func (r *cloudtrailReceiver) newStreams(rr regionRun, account string, client *cl
 	for i, set := range sets {
 		streams[i] = poll.NewStream(set, poll.Deps{
 			Source: client, Next: r.next, Store: store, Logger: r.set.Logger,
-			Metrics: r.streamMetrics(account, rr.region, set.Name()), Now: r.now, Emitted: r.emittedIndex(),
+			Metrics: r.streamMetrics(account, rr.region, set.Name()), Now: r.now, Emitted: r.emittedIndex(), Gate: r.gate,
 		})
 	}
 	return streams

@@ -23,7 +23,7 @@ func (r *cloudtrailReceiver) streamSettings() (poll.Settings, error) {
 			names[n] = true
 		}
 	}
-	return poll.Settings{
+	set := poll.Settings{
 		Redact:        r.redactor(),
 		MaxEventDelay: r.cfg.MaxEventDelay,
 		Start:         start,
@@ -34,7 +34,34 @@ func (r *cloudtrailReceiver) streamSettings() (poll.Settings, error) {
 			ScopeName:    metadata.ScopeName,
 			ScopeVersion: r.set.BuildInfo.Version,
 		},
-	}, nil
+	}
+	if r.manyStreams() {
+		set.TargetEvents, set.MaxEvents = manyStreamsTargetEvents, manyStreamsMaxEvents
+	}
+	return set, nil
+}
+
+// With more streams than max_concurrent_reads, the events in memory are the gate's places
+// times a slice: slices then aim at a quarter of the usual size. That costs about one
+// more request per 250 events in a backfill, and nothing to a stream that reads less
+// than a slice per poll.
+const (
+	manyStreamsTargetEvents = 250
+	manyStreamsMaxEvents    = 625
+)
+
+// manyStreams reports whether the receiver may run more streams than max_concurrent_reads:
+// always with organization discovery, else when accounts x regions x streams per region
+// exceed it.
+func (r *cloudtrailReceiver) manyStreams() bool {
+	if r.cfg.Organization.Get() != nil {
+		return true
+	}
+	perRegion := len(r.cfg.EventSources)
+	if r.cfg.Insights {
+		perRegion++
+	}
+	return max(len(r.cfg.Accounts), 1)*max(len(r.cfg.Regions), 1)*perRegion > r.cfg.MaxConcurrentReads
 }
 
 // redactor is the configured redaction; nil (no redact section) changes nothing.
