@@ -240,6 +240,9 @@ func runCluster(t *testing.T, size clusterSize) {
 		t.Logf("  collector %d exported %d records", i, c.sink.total())
 	}
 
+	addOutcome(outcome{scenario: fmt.Sprintf("sqs: 3 collectors, 1 SIGKILL mid-file (%d files, %d MB)", size.files, corpus.rawMB),
+		expected: want, delivered: want - lost, lost: lost, duplicated: dups, took: elapsed,
+		notes: fmt.Sprintf("duplicates bound %d: the records of the %d files in work at the kill", bound, len(inWork))})
 	if perf {
 		addPerf(perfRow{run: fmt.Sprintf("sqs: 3 collectors, %d files (%d MB), SIGKILL mid-file", size.files, corpus.rawMB),
 			figure: fmt.Sprintf("%d lost, %d duplicates", lost, dups), target: fmt.Sprintf("0 lost, duplicates <= %d", bound),
