@@ -146,11 +146,8 @@ func runCluster(t *testing.T, size clusterSize) {
 	st := newSQSStack(t, "trail-files")
 	began := time.Now()
 	corpus := uploadCorpus(t, st, size)
-	uploaded := time.Since(began)
-	want := 0
-	for _, n := range corpus.records {
-		want += n
-	}
+	t.Logf("%d files (%d MB uncompressed, %d of %d MB each), uploaded in %s; 3 collectors, %d workers each, visibility timeout %s",
+		size.files, corpus.rawMB, size.big, size.bigMB, time.Since(began).Round(time.Second), workers, opts.visibility)
 	cols := make([]*sqsCollector, 3)
 	for i := range cols {
 		cols[i] = startSQSCollector(t, bin, fmt.Sprintf("otelcol-%d", i), st, opts)
@@ -158,13 +155,49 @@ func runCluster(t *testing.T, size clusterSize) {
 	began = time.Now()
 	st.notify(t, corpus.keys, corpus.sizes)
 
-	// The first collector seen inside a big file (part of it exported, not all) is killed.
-	victim, victimFile := -1, -1
+	victim, victimFile := killInsideBigFile(t, cols, corpus)
+	before := map[string]int{}
+	cols[victim].sink.addTo(before)
+	cols = append(cols, startSQSCollector(t, bin, fmt.Sprintf("otelcol-%d-restarted", victim), st, opts))
+	all := waitAllExported(t, st, cols, corpus.want())
+	elapsed := time.Since(began)
+
+	a := analyseKill(corpus, all, before)
+	t.Logf("all exported and every message deleted %s after the notifications", elapsed.Round(time.Second))
+	t.Logf("records: %d distinct of %d, %d lost, %d duplicates (bound: %d, the records of the %d files in work at the kill %v)",
+		len(all), corpus.want(), a.lost, a.dups, a.bound, len(a.inWork), a.files)
+	for i, c := range cols {
+		t.Logf("  collector %d exported %d records", i, c.sink.total())
+	}
+	a.report(size, corpus, elapsed, workers)
+	assert.Zero(t, a.lost, "records lost")
+	assert.Len(t, all, corpus.want(), "records exported that are not in the corpus")
+	assert.Empty(t, a.unexplained, "duplicates that are not a record the killed collector exported from a file in work")
+	assert.LessOrEqual(t, len(a.inWork), workers, "files in work at the kill: at most one per worker")
+	// What the victim had exported of its unfinished files came again: the files were
+	// read again in full, by another collector or by the restarted one.
+	assert.GreaterOrEqual(t, a.dups, a.partial, "the records the killed collector exported from its files in work come again")
+	assert.True(t, a.inWork[victimFile], "the big file the collector was killed in")
+}
+
+func (c *trailCorpus) want() int {
+	n := 0
+	for _, k := range c.records {
+		n += k
+	}
+	return n
+}
+
+// killInsideBigFile kills (SIGKILL) the first collector seen inside a big file (part of
+// it exported, not all), and returns it and the file.
+func killInsideBigFile(t *testing.T, cols []*sqsCollector, corpus *trailCorpus) (victim, file int) {
+	t.Helper()
+	began := time.Now()
 	require.Eventually(t, func() bool {
 		for i, c := range cols {
 			for n := range corpus.big {
 				if got := c.sink.fileCount(n); got > 0 && got < corpus.records[n] {
-					victim, victimFile = i, n
+					victim, file = i, n
 					return true
 				}
 			}
@@ -172,89 +205,91 @@ func runCluster(t *testing.T, size clusterSize) {
 		return false
 	}, 5*time.Minute, 2*time.Millisecond, "no collector was seen inside a big file")
 	cols[victim].kill(t)
-	killedAt := time.Since(began)
-	before := map[string]int{}
-	cols[victim].sink.addTo(before)
+	t.Logf("killed otelcol-%d with SIGKILL %s after the last notification was sent, inside file %d (%d of its %d records exported)",
+		victim, time.Since(began).Round(time.Millisecond), file, cols[victim].sink.fileCount(file), corpus.records[file])
+	return victim, file
+}
+
+// waitAllExported waits until the sinks together hold want distinct event IDs and the
+// queue is empty, and returns how often each ID was exported.
+func waitAllExported(t *testing.T, st *sqsStack, cols []*sqsCollector, want int) map[string]int {
+	t.Helper()
+	var mu sync.Mutex
+	all := map[string]int{}
+	ok := assert.Eventually(t, func() bool {
+		got := map[string]int{}
+		for _, c := range cols {
+			c.sink.addTo(got)
+		}
+		mu.Lock()
+		all = got
+		mu.Unlock()
+		return len(got) >= want && st.queueEmpty()
+	}, 8*time.Minute, time.Second)
+	mu.Lock()
+	defer mu.Unlock()
+	require.True(t, ok, "not every record exported and every message deleted: %d of %d records", len(all), want)
+	return all
+}
+
+// killAnalysis compares what was exported with the corpus and with what the killed
+// collector had exported before the kill.
+type killAnalysis struct {
+	lost, dups, bound, partial int
+	// inWork are the files in work at the kill: the ones the killed collector had
+	// exported part of, and the ones exported again after it (their message came back,
+	// so it was not deleted yet).
+	inWork      map[int]bool
+	files       []int
+	unexplained []string
+}
+
+func analyseKill(corpus *trailCorpus, all, before map[string]int) killAnalysis {
+	a := killAnalysis{inWork: map[int]bool{}}
+	for n, recs := range corpus.records {
+		for i := range recs {
+			if all[eventID(n, i)] == 0 {
+				a.lost++
+			}
+		}
+	}
 	beforeFile := map[int]int{}
 	for id, k := range before {
 		beforeFile[fileOf(id)] += k
 	}
-	t.Logf("killed otelcol-%d with SIGKILL %s after the notifications, inside file %d (%d of its %d records exported)",
-		victim, killedAt.Round(time.Millisecond), victimFile, beforeFile[victimFile], corpus.records[victimFile])
-	cols = append(cols, startSQSCollector(t, bin, fmt.Sprintf("otelcol-%d-restarted", victim), st, opts))
-
-	all := map[string]int{}
-	require.Eventually(t, func() bool {
-		all = map[string]int{}
-		for _, c := range cols {
-			c.sink.addTo(all)
-		}
-		if len(all) < want {
-			return false
-		}
-		return st.queueEmpty()
-	}, 8*time.Minute, time.Second, "not every record exported and every message deleted: %d of %d records", len(all), want)
-	elapsed := time.Since(began)
-
-	lost := 0
-	for n, recs := range corpus.records {
-		for i := range recs {
-			if all[eventID(n, i)] == 0 {
-				lost++
-			}
-		}
-	}
-	// Files in work at the kill: the ones the victim had exported part of, and the ones
-	// re-exported after it (their message came back, so it was not deleted yet).
-	inWork := map[int]bool{}
 	for n, k := range beforeFile {
 		if k < corpus.records[n] {
-			inWork[n] = true
+			a.inWork[n] = true
 		}
 	}
-	dups := 0
-	var unexplained []string
 	for id, k := range all {
-		dups += k - 1
+		a.dups += k - 1
 		if k > 1 {
-			inWork[fileOf(id)] = true
+			a.inWork[fileOf(id)] = true
 			if k != 2 || before[id] != 1 {
-				unexplained = append(unexplained, fmt.Sprintf("%s: exported %d times, %d by the killed collector", id, k, before[id]))
+				a.unexplained = append(a.unexplained, fmt.Sprintf("%s: exported %d times, %d by the killed collector", id, k, before[id]))
 			}
 		}
 	}
-	bound, partial := 0, 0
-	var files []int
-	for n := range inWork {
-		bound += corpus.records[n]
-		files = append(files, n)
-		partial += beforeFile[n]
+	for n := range a.inWork {
+		a.bound += corpus.records[n]
+		a.partial += beforeFile[n]
+		a.files = append(a.files, n)
 	}
-	sort.Ints(files)
-	t.Logf("%d files (%d MB uncompressed, %d of %d MB each), uploaded in %s; 3 collectors, %d workers each, visibility timeout %s",
-		size.files, corpus.rawMB, size.big, size.bigMB, uploaded.Round(time.Second), workers, opts.visibility)
-	t.Logf("all exported and every message deleted %s after the notifications", elapsed.Round(time.Second))
-	t.Logf("records: %d distinct of %d, %d lost, %d duplicates (bound: %d, the records of the %d files in work at the kill %v)",
-		len(all), want, lost, dups, bound, len(inWork), files)
-	for i, c := range cols {
-		t.Logf("  collector %d exported %d records", i, c.sink.total())
-	}
+	sort.Ints(a.files)
+	return a
+}
 
+// report adds the run to the reliability table, and to the performance table under E2E_PERF.
+func (a killAnalysis) report(size clusterSize, corpus *trailCorpus, elapsed time.Duration, workers int) {
+	want := corpus.want()
 	addOutcome(outcome{scenario: fmt.Sprintf("sqs: 3 collectors, 1 SIGKILL mid-file (%d files, %d MB)", size.files, corpus.rawMB),
-		expected: want, delivered: want - lost, lost: lost, duplicated: dups, took: elapsed,
-		notes: fmt.Sprintf("duplicates bound %d: the records of the %d files in work at the kill", bound, len(inWork))})
+		expected: want, delivered: want - a.lost, lost: a.lost, duplicated: a.dups, took: elapsed,
+		notes: fmt.Sprintf("duplicates bound %d: the records of the %d files in work at the kill", a.bound, len(a.inWork))})
 	if perf {
 		addPerf(perfRow{run: fmt.Sprintf("sqs: 3 collectors, %d files (%d MB), SIGKILL mid-file", size.files, corpus.rawMB),
-			figure: fmt.Sprintf("%d lost, %d duplicates", lost, dups), target: fmt.Sprintf("0 lost, duplicates <= %d", bound),
-			ok:    lost == 0 && len(unexplained) == 0 && len(inWork) <= workers,
+			figure: fmt.Sprintf("%d lost, %d duplicates", a.lost, a.dups), target: fmt.Sprintf("0 lost, duplicates <= %d", a.bound),
+			ok:    a.lost == 0 && len(a.unexplained) == 0 && len(a.inWork) <= workers,
 			notes: fmt.Sprintf("%d records in %s", want, elapsed.Round(time.Second))})
 	}
-	assert.Zero(t, lost, "records lost")
-	assert.Len(t, all, want, "records exported that are not in the corpus")
-	assert.Empty(t, unexplained, "duplicates that are not a record the killed collector exported from a file in work")
-	assert.LessOrEqual(t, len(inWork), workers, "files in work at the kill: at most one per worker")
-	// What the victim had exported of its unfinished files came again: the files were
-	// read again in full, by another collector or by the restarted one.
-	assert.GreaterOrEqual(t, dups, partial, "the records the killed collector exported from its files in work come again")
-	assert.True(t, inWork[victimFile], "the big file the collector was killed in")
 }
