@@ -66,7 +66,7 @@ unit: servers
 
 # The demo module's tests: the emulator, the traced client and the end-to-end suite,
 # which runs the binaries (built first).
-demo: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
+demo: servers $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
 	@mkdir -p build && rm -f build/reliability-short.txt
 	cd demo && OTELCOL_BIN=$(CURDIR)/$(OTELCOL) AWSEMU_BIN=$(CURDIR)/$(AWSEMU) TRACEDCLIENT_BIN=$(CURDIR)/$(TRACEDCLIENT) \
 		E2E_REPORT=$(CURDIR)/build/reliability-short.txt $(GO) test -race -count=1 ./...
@@ -155,7 +155,7 @@ reliability: $(OTELCOL) $(AWSEMU)
 # emulator: backfill throughput, scale across streams, memory, latency. One table each.
 BENCHSTAT := $(TOOLS_BIN)/benchstat
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
-bench: $(OTELCOL) $(AWSEMU) $(BENCHSTAT)
+bench: servers $(OTELCOL) $(AWSEMU) $(BENCHSTAT)
 	@mkdir -p build
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./internal/... ./processor/... > build/bench.txt
 	$(BENCHSTAT) build/bench.txt
