@@ -74,8 +74,8 @@ type Stats struct {
 	Failures    atomic.Int64 // failed requests (retried on the next scan or interval)
 }
 
-// feed is one Run.
-type feed struct {
+// Feed is a feed of one store.
+type Feed struct {
 	opts    Options
 	watch   *watcher
 	pending [][]byte               // EventBridge events not yet sent
@@ -85,32 +85,51 @@ type feed struct {
 	stats   *Stats
 }
 
-// Run feeds until ctx is done, then writes the records collected so far as a last
-// round of trail files (within 5 s), and returns.
-func Run(ctx context.Context, opts Options, stats *Stats) error {
+// New checks opts and returns a feed of the events added to the store from now on: the
+// events the store holds now (the seeded history) are never fed, even those in the
+// second of Since.
+func New(opts Options) (*Feed, error) {
 	if opts.Store == nil || opts.Queue == nil {
-		return errors.New("trailfeed: Store and Queue are required")
+		return nil, errors.New("trailfeed: Store and Queue are required")
 	}
 	if opts.Objects != nil && (opts.Bucket == "" || opts.TrailQueueURL == "") {
-		return errors.New("trailfeed: trail files need Bucket and TrailQueueURL")
+		return nil, errors.New("trailfeed: trail files need Bucket and TrailQueueURL")
 	}
 	opts = withDefaults(opts)
-	if opts.Scans == nil {
-		t := time.NewTicker(200 * time.Millisecond)
-		defer t.Stop()
-		opts.Scans = t.C
+	f := &Feed{opts: opts, watch: newWatcher(opts.Store, opts.Since, opts.Lookback), trails: map[streamKey][][]byte{}}
+	f.watch.discover(opts.Clock())
+	f.watch.scan() // the history
+	return f, nil
+}
+
+// Run is New, then Feed.Run.
+func Run(ctx context.Context, opts Options, stats *Stats) error {
+	f, err := New(opts)
+	if err != nil {
+		return err
 	}
-	if opts.Files == nil {
-		t := time.NewTicker(5 * time.Minute)
-		defer t.Stop()
-		opts.Files = t.C
-	}
+	f.Run(ctx, stats)
+	return nil
+}
+
+// Run feeds until ctx is done, then writes the records collected so far as a last
+// round of trail files (within 5 s), and returns. stats may be nil.
+func (f *Feed) Run(ctx context.Context, stats *Stats) {
 	if stats == nil {
 		stats = &Stats{}
 	}
-	f := &feed{opts: opts, watch: newWatcher(opts.Store, opts.Since, opts.Lookback),
-		trails: map[streamKey][][]byte{}, stats: stats}
-	f.watch.discover(opts.Clock())
+	f.stats = stats
+	scans, files := f.opts.Scans, f.opts.Files
+	if scans == nil {
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		scans = t.C
+	}
+	if files == nil {
+		t := time.NewTicker(5 * time.Minute)
+		defer t.Stop()
+		files = t.C
+	}
 	lastDiscover := time.Now()
 	for {
 		select {
@@ -119,14 +138,14 @@ func Run(ctx context.Context, opts Options, stats *Stats) error {
 			f.collect(final)
 			f.writeFiles(final)
 			cancel()
-			return nil
-		case <-opts.Scans:
-			if time.Since(lastDiscover) >= opts.Discover {
-				f.watch.discover(opts.Clock())
+			return
+		case <-scans:
+			if time.Since(lastDiscover) >= f.opts.Discover {
+				f.watch.discover(f.opts.Clock())
 				lastDiscover = time.Now()
 			}
 			f.collect(ctx)
-		case <-opts.Files:
+		case <-files:
 			f.collect(ctx)
 			f.writeFiles(ctx)
 		}
@@ -138,7 +157,7 @@ func withDefaults(o Options) Options {
 		o.Clock = time.Now
 	}
 	if o.Since.IsZero() {
-		o.Since = o.Clock()
+		o.Since = o.Clock().Truncate(time.Second) // eventTimes are whole seconds
 	}
 	if o.BucketRegion == "" {
 		o.BucketRegion = "us-east-1"
@@ -157,7 +176,7 @@ func withDefaults(o Options) Options {
 
 // collect takes the new events: each becomes an EventBridge event, sent at once, and a
 // record of its account-region's next trail file.
-func (f *feed) collect(ctx context.Context) {
+func (f *Feed) collect(ctx context.Context) {
 	for _, ev := range f.watch.scan() {
 		f.stats.Events.Add(1)
 		rec := []byte(ev.CloudTrailEvent)
@@ -184,7 +203,7 @@ func (f *feed) collect(ctx context.Context) {
 	}
 }
 
-func (f *feed) send(ctx context.Context, queueURL string, body []byte) bool {
+func (f *Feed) send(ctx context.Context, queueURL string, body []byte) bool {
 	_, err := f.opts.Queue.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(queueURL), MessageBody: aws.String(string(body))})
 	if err != nil {
 		f.stats.Failures.Add(1)
@@ -197,7 +216,7 @@ func (f *feed) send(ctx context.Context, queueURL string, body []byte) bool {
 // writeFiles writes each account-region's collected records as one trail file and
 // sends its notification. A failed upload keeps the records for the next interval; a
 // failed notification is sent again then.
-func (f *feed) writeFiles(ctx context.Context) {
+func (f *Feed) writeFiles(ctx context.Context) {
 	if !f.notify(ctx) {
 		return
 	}
@@ -216,7 +235,7 @@ func (f *feed) writeFiles(ctx context.Context) {
 }
 
 // notify sends the notifications of the files written; false if one failed.
-func (f *feed) notify(ctx context.Context) bool {
+func (f *Feed) notify(ctx context.Context) bool {
 	for len(f.unsent) > 0 {
 		body, err := S3EventNotification(f.unsent[0])
 		if err != nil || !f.send(ctx, f.opts.TrailQueueURL, body) {
@@ -228,7 +247,7 @@ func (f *feed) notify(ctx context.Context) bool {
 	return true
 }
 
-func (f *feed) put(ctx context.Context, k streamKey, recs [][]byte) (ObjectCreated, error) {
+func (f *Feed) put(ctx context.Context, k streamKey, recs [][]byte) (ObjectCreated, error) {
 	body, err := TrailFile(recs)
 	if err != nil {
 		return ObjectCreated{}, err

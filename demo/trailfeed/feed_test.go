@@ -92,14 +92,18 @@ func TestFeedDeliversToS3AndSQS(t *testing.T) {
 
 	st := awsemu.NewStore()
 	since := time.Now().Truncate(time.Second)
-	st.Add(event("history", "111111111111", "us-east-1", since.Add(-time.Hour)))
+	st.Add(event("history", "111111111111", "us-east-1", since.Add(-time.Hour)),
+		event("history-now", "111111111111", "us-east-1", since)) // there before the feed: not fed
 	scans, files := make(chan time.Time), make(chan time.Time)
 	var stats Stats
 	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
+	f, err := New(Options{Store: st, Since: since, Queue: srv.sqs, EventBridgeQueueURL: queue, TrailQueueURL: queue,
+		Objects: srv.s3, Bucket: "trail", Scans: scans, Files: files, Discover: time.Nanosecond})
+	require.NoError(t, err)
+	done := make(chan struct{})
 	go func() {
-		done <- Run(runCtx, Options{Store: st, Since: since, Queue: srv.sqs, EventBridgeQueueURL: queue, TrailQueueURL: queue,
-			Objects: srv.s3, Bucket: "trail", Scans: scans, Files: files, Discover: time.Nanosecond}, &stats)
+		defer close(done)
+		f.Run(runCtx, &stats)
 	}()
 	stopped := false
 	t.Cleanup(func() {
@@ -166,7 +170,7 @@ func TestFeedDeliversToS3AndSQS(t *testing.T) {
 	srv.receive(t, queue, 1)
 	stop()
 	stopped = true
-	require.NoError(t, <-done)
+	<-done
 	body := srv.receive(t, queue, 1)[0]
 	m := sqsinput.Parse(body)
 	require.Equal(t, sqsinput.KindS3Event, m.Kind)
