@@ -8,6 +8,11 @@
 // written every interval as a gzip trail file into an S3 bucket, followed by the S3 event
 // notification of that object (eventVersion 2.1) to a queue. Both queues may be one.
 // It talks to real servers (an S3 and an SQS) through aws-sdk-go-v2 clients.
+//
+// Every event goes to EventBridge, read-only ones too: AWS sends those only to a rule
+// whose state is ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS, which the feed plays.
+// What the feed does not play: EventBridge's best-effort loss, and CloudTrail's digest
+// files. Requests that fail are retried on the next scan or interval, in order.
 package trailfeed // import "github.com/otelcol-cloudtrail/awscloudtrail/demo/trailfeed"
 
 import (
