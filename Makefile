@@ -96,7 +96,7 @@ $(TRACEDCLIENT): demo/go.mod $(shell find demo/cmd/tracedclient -name '*.go' -no
 $(OTLPFILE): demo/go.mod $(shell find demo/otlpfile demo/cmd/otlpfile -name '*.go' -not -name '*_test.go')
 	cd demo && $(GO) build -o $(CURDIR)/$(OTLPFILE) ./cmd/otlpfile
 
-$(AWSEMU): demo/go.mod $(shell find internal/awsemu demo/lmemu demo/cmd/awsemu -name '*.go' -not -name '*_test.go' 2>/dev/null)
+$(AWSEMU): demo/go.mod $(shell find internal/awsemu demo/lmemu demo/trailfeed demo/cmd/awsemu -name '*.go' -not -name '*_test.go' 2>/dev/null)
 	cd demo && $(GO) build -o $(CURDIR)/$(AWSEMU) ./cmd/awsemu
 
 # The main job on the embedded default: the emulator with an hour of Lookout for Metrics
