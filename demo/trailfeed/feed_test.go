@@ -7,9 +7,11 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"regexp"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -180,4 +182,77 @@ func TestFeedDeliversToS3AndSQS(t *testing.T) {
 	assert.EqualValues(t, 4, stats.Events.Load(), "the history is not fed")
 	assert.EqualValues(t, 4, stats.EventBridge.Load())
 	assert.EqualValues(t, 3, stats.Files.Load())
+}
+
+// flakyQueue fails the sends it is told to fail, then passes them to the real client.
+type flakyQueue struct {
+	Queue
+	fail atomic.Int32
+}
+
+func (q *flakyQueue) SendMessage(ctx context.Context, in *sqs.SendMessageInput, optFns ...func(*sqs.Options)) (*sqs.SendMessageOutput, error) {
+	if q.fail.Add(-1) >= 0 {
+		return nil, errors.New("injected send failure")
+	}
+	return q.Queue.SendMessage(ctx, in, optFns...)
+}
+
+// A send that fails (the queue unreachable) is retried on the next scan or interval, in
+// order: no EventBridge event and no notification is lost or sent twice.
+func TestFeedRetriesFailedSends(t *testing.T) {
+	srv := startServers(t)
+	ctx := context.Background()
+	queue, err := EnsureQueue(ctx, srv.sqs, "http://ignored/000000000000/retries")
+	require.NoError(t, err)
+	require.NoError(t, EnsureBucket(ctx, srv.s3, "trail"))
+	st := awsemu.NewStore()
+	since := time.Now().Truncate(time.Second)
+	q := &flakyQueue{Queue: srv.sqs}
+	scans, files := make(chan time.Time), make(chan time.Time)
+	f, err := New(Options{Store: st, Since: since, Queue: q, EventBridgeQueueURL: queue, TrailQueueURL: queue,
+		Objects: srv.s3, Bucket: "trail", Scans: scans, Files: files, Discover: time.Nanosecond})
+	require.NoError(t, err)
+	var stats Stats
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); f.Run(runCtx, &stats) }()
+	t.Cleanup(func() { stop(); <-done })
+
+	st.Add(event("r1", "111111111111", "us-east-1", since.Add(time.Second)), event("r2", "111111111111", "us-east-1", since.Add(2*time.Second)))
+	q.fail.Store(1)
+	scans <- time.Now() // r1 fails: nothing is sent, r2 waits behind it
+	scans <- time.Now() // the scan after: both, in order
+	var order []string
+	for _, body := range srv.receive(t, queue, 2) {
+		order = append(order, eventID(t, sqsinput.Parse(body).Record))
+	}
+	assert.Equal(t, []string{"r1", "r2"}, order)
+
+	q.fail.Store(1)
+	files <- time.Now() // the file is written, its notification fails
+	files <- time.Now() // sent now; no second file (its records were written)
+	body := srv.receive(t, queue, 1)[0]
+	m := sqsinput.Parse(body)
+	require.Equal(t, sqsinput.KindS3Event, m.Kind)
+	var ids []string
+	for _, r := range srv.readTrail(t, m.Objects[0]) {
+		ids = append(ids, eventID(t, r))
+	}
+	assert.Equal(t, []string{"r1", "r2"}, ids)
+	scans <- time.Now() // the loop has handled the second tick
+	assert.EqualValues(t, 2, stats.Failures.Load())
+	assert.EqualValues(t, 2, stats.EventBridge.Load())
+	assert.EqualValues(t, 1, stats.Files.Load())
+	res, err := srv.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(queue), WaitTimeSeconds: 1})
+	require.NoError(t, err)
+	assert.Empty(t, res.Messages, "nothing twice")
+}
+
+func eventID(t *testing.T, record []byte) string {
+	t.Helper()
+	var r struct {
+		EventID string `json:"eventID"`
+	}
+	require.NoError(t, json.Unmarshal(record, &r))
+	return r.EventID
 }
