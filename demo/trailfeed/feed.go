@@ -63,8 +63,8 @@ type Options struct {
 	// the writing of trail files (default every 5 minutes, as CloudTrail).
 	Scans, Files <-chan time.Time
 	// Discover is how often the store is searched for new account-regions (a pass
-	// over every event). The first event of an
-	// account-region that appears later waits for it. Default 1s.
+	// over every event). The first event of an account-region that appears later waits
+	// for it. Default 1s.
 	Discover time.Duration
 	// Lookback: an event recorded this long after its eventTime is still found. Default 1m.
 	Lookback time.Duration
