@@ -131,7 +131,11 @@ func TestEventBridgeAndLookupEventsEmitEachCallOnce(t *testing.T) {
 	assert.Zero(t, dups, "duplicate exports")
 	assert.Equal(t, 21, stamped["otel"], "every otelaws call stamped")
 	assert.Equal(t, 21, stamped["xray"], "every X-Ray call stamped")
-	assert.Equal(t, n, sqsMetric("emitted"), "every call emitted by the SQS input (EventBridge won every race)")
+	assert.Equal(t, n, sqsMetric("emitted"), "every call emitted by the SQS input")
+	const sqsMessages = "otelcol_receiver_awscloudtrail_sqs_messages"
+	eb := []string{`message_kind="eventbridge_cloudtrail"`, `outcome="deleted"`}
+	assert.Equal(t, n, col.metric(t, sqsMessages, eb...)+col.metric(t, sqsMessages+"_total", eb...),
+		"one EventBridge event per call, each handled; the trail files (read after them) found every record emitted")
 
 	p50, p90, pmax := percentiles(lat)
 	t50, t90, tmax := percentiles(latTraced)
