@@ -39,6 +39,7 @@ type config struct {
 	strictTimeRange          bool
 	seed                     uint64
 	logLevel                 slog.Level
+	feed                     feedConfig
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -71,6 +72,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&c.clockOffset, "clock-offset", 0, "the server's clock (and every response's Date) runs this far ahead of the host's; negative: behind")
 	fs.BoolVar(&c.strictTimeRange, "strict-time-range", false, "refuse LookupEvents ranges past now or older than 90 days instead of clamping them")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the random source (faults, delays, workload, seeded events)")
+	c.feed.register(fs)
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -83,7 +85,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		_, _ = fmt.Fprintln(stderr, "awsemu takes no arguments; -delivery-delay-max must be >= -delivery-delay-min; -seed-events, -live-rate >= 0")
 		return nil, fmt.Errorf("invalid command line")
 	}
-	if err := c.checkAccounts(); err != nil {
+	if err := errors.Join(c.checkAccounts(), c.feed.check()); err != nil {
 		_, _ = fmt.Fprintln(stderr, err)
 		return nil, err
 	}
