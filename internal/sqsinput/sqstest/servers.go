@@ -70,12 +70,14 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// StartProcess runs a server until the test ends (it is killed in Cleanup) and waits
+// StartProcess runs a server until the test ends (it is killed in Cleanup, or by the
+// kernel when the test binary dies first) and waits
 // up to 20 s until addr accepts connections; a failed test logs the server's output.
 func StartProcess(t testing.TB, addr string, cmd *exec.Cmd) {
 	t.Helper()
 	out := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", cmd.Path, err)
 	}
