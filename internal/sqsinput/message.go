@@ -127,9 +127,10 @@ func parse(body []byte, viaSNS bool) Message {
 		return s3EventMessage(env.Records, viaSNS)
 	case env.S3Bucket != "" && len(env.S3ObjectKey) > 0:
 		m := Message{Kind: KindCloudTrailNotification, ViaSNS: viaSNS}
+		seen := make(map[[2]string]bool)
 		for _, k := range env.S3ObjectKey {
 			if k != "" {
-				m.Objects = append(m.Objects, Object{Bucket: env.S3Bucket, Key: k})
+				m.addObject(seen, Object{Bucket: env.S3Bucket, Key: k})
 			}
 		}
 		return m
@@ -138,8 +139,9 @@ func parse(body []byte, viaSNS bool) Message {
 		if err := json.Unmarshal(env.Detail, &d); err != nil || d.Bucket.Name == "" || d.Object.Key == "" {
 			return Message{Kind: KindUnknown, ViaSNS: viaSNS}
 		}
+		// S3 URL-encodes the key it sends to EventBridge as it does in its notifications.
 		return Message{Kind: KindEventBridgeObject, ViaSNS: viaSNS,
-			Objects: []Object{{Bucket: d.Bucket.Name, Key: d.Object.Key, Region: env.Region}}}
+			Objects: []Object{{Bucket: d.Bucket.Name, Key: DecodeKey(d.Object.Key), Region: env.Region}}}
 	case cloudTrailDetailTypes[env.DetailType] && len(env.Detail) > 0 && env.Detail[0] == '{':
 		return Message{Kind: KindEventBridgeRecord, ViaSNS: viaSNS, Record: env.Detail}
 	}
@@ -150,14 +152,27 @@ func parse(body []byte, viaSNS bool) Message {
 // (removals, restores, ...) name nothing to read.
 func s3EventMessage(records []s3Record, viaSNS bool) Message {
 	m := Message{Kind: KindS3Event, ViaSNS: viaSNS}
+	seen := make(map[[2]string]bool)
 	for _, r := range records {
 		if r.EventSource != "aws:s3" || !strings.HasPrefix(r.EventName, "ObjectCreated:") ||
 			r.S3.Bucket.Name == "" || r.S3.Object.Key == "" {
 			continue
 		}
-		m.Objects = append(m.Objects, Object{Bucket: r.S3.Bucket.Name, Key: DecodeKey(r.S3.Object.Key), Region: r.AWSRegion})
+		m.addObject(seen, Object{Bucket: r.S3.Bucket.Name, Key: DecodeKey(r.S3.Object.Key), Region: r.AWSRegion})
 	}
 	return m
+}
+
+// addObject appends obj unless the message named its bucket and key already (seen holds
+// those): an object named twice is read once, else a record without an eventID, which
+// the index cannot recognise, would be emitted twice.
+func (m *Message) addObject(seen map[[2]string]bool, obj Object) {
+	k := [2]string{obj.Bucket, obj.Key}
+	if seen[k] {
+		return
+	}
+	seen[k] = true
+	m.Objects = append(m.Objects, obj)
 }
 
 // DecodeKey decodes an object key as S3 event notifications write it: form encoding,

@@ -51,7 +51,8 @@ func TestParseKinds(t *testing.T) {
 			objects: []Object{{bucket, ctKey1, ""}, {bucket, ctKey2, ""}}},
 		{file: "cloudtrail-sns-raw.json", kind: KindCloudTrailNotification,
 			objects: []Object{{bucket, ctKey1, ""}, {bucket, ctKey2, ""}}},
-		// EventBridge keys are the object's key as it is.
+		// EventBridge keys are URL-encoded too (here as S3 writes them to EventBridge: a
+		// space is %20).
 		{file: "eventbridge-object-created.json", kind: KindEventBridgeObject, objects: []Object{{bucket, keyPlain, "eu-west-1"}}},
 		{file: "eventbridge-api-call.json", kind: KindEventBridgeRecord},
 		{file: "eventbridge-console-sign-in.json", kind: KindEventBridgeRecord},
@@ -106,4 +107,26 @@ func TestDecodeKey(t *testing.T) {
 	assert.Equal(t, "a b/c=d+e", DecodeKey("a+b/c%3Dd%2Be"))
 	assert.Equal(t, "bad%zz", DecodeKey("bad%zz"), "an invalid escape leaves the key as it is")
 	assert.Equal(t, "AWSLogs/1/CloudTrail/x.json.gz", DecodeKey("AWSLogs/1/CloudTrail/x.json.gz"))
+}
+
+// An EventBridge "Object Created" key is URL-encoded like the key of an S3 event
+// notification: '+' is a space, %2B a '+', and UTF-8 is percent-encoded.
+func TestParseEventBridgeObjectKeyDecoded(t *testing.T) {
+	body := `{"version":"0","detail-type":"Object Created","source":"aws.s3","region":"eu-west-1",` +
+		`"detail":{"bucket":{"name":"b"},"object":{"key":"a+b%2Bc/%C3%A9t%C3%A9%20x"}}}`
+	m := Parse([]byte(body))
+	require.Equal(t, KindEventBridgeObject, m.Kind)
+	assert.Equal(t, []Object{{"b", "a b+c/été x", "eu-west-1"}}, m.Objects)
+}
+
+// A message that names the same object twice (S3 retried a notification into one
+// batch, or CloudTrail listed a key twice) reads it once.
+func TestParseNamesEachObjectOnce(t *testing.T) {
+	rec := func(key string) string {
+		return `{"eventSource":"aws:s3","eventName":"ObjectCreated:Put","awsRegion":"eu-west-1","s3":{"bucket":{"name":"b"},"object":{"key":"` + key + `"}}}`
+	}
+	m := Parse([]byte(`{"Records":[` + rec("a+b") + `,` + rec("c") + `,` + rec("a%20b") + `]}`))
+	assert.Equal(t, []Object{{"b", "a b", "eu-west-1"}, {"b", "c", "eu-west-1"}}, m.Objects)
+	m = Parse([]byte(`{"s3Bucket":"b","s3ObjectKey":["k1","k2","k1"]}`))
+	assert.Equal(t, []Object{{"b", "k1", ""}, {"b", "k2", ""}}, m.Objects)
 }
