@@ -29,7 +29,7 @@ func NewStreamReader(r io.Reader) RecordReader { return cjson.NewRecordStream(r)
 
 // OpenTrailFile returns a reader of the file's decompressed content: gzip or plain, told
 // by the content's first bytes (not by the name or Content-Encoding). Concatenated gzip
-// members are read as one file.
+// members are read as one file. A UTF-8 byte order mark before the JSON text is skipped.
 func OpenTrailFile(r io.Reader) (io.Reader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	magic, err := br.Peek(2)
@@ -41,7 +41,22 @@ func OpenTrailFile(r io.Reader) (io.Reader, error) {
 		if err != nil {
 			return nil, fmt.Errorf("gzip: %w", err)
 		}
-		return zr, nil
+		return skipBOM(bufio.NewReaderSize(zr, 64<<10))
+	}
+	return skipBOM(br)
+}
+
+// utf8BOM is the UTF-8 byte order mark.
+const utf8BOM = "\xef\xbb\xbf"
+
+// skipBOM drops a UTF-8 byte order mark at the start of br.
+func skipBOM(br *bufio.Reader) (io.Reader, error) {
+	head, err := br.Peek(len(utf8BOM))
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	if string(head) == utf8BOM {
+		_, _ = br.Discard(len(utf8BOM))
 	}
 	return br, nil
 }
