@@ -45,7 +45,14 @@ func (in *Input) readObject(ctx context.Context, obj Object) error {
 	// stalled connection cannot hold a worker (and, through the heartbeat, the message).
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	// The same bound holds for the answer's headers: a server that never answers must not
+	// hold the worker either.
+	t := time.AfterFunc(in.set.ReadIdleTimeout, func() { cancel(errReadStalled) })
 	body, err := in.deps.Objects.Open(ctx, obj)
+	t.Stop()
+	if err != nil && errors.Is(context.Cause(ctx), errReadStalled) {
+		err = fmt.Errorf("%w: %w", errReadStalled, err)
+	}
 	if errors.Is(err, ErrObjectNotFound) {
 		// Gone for good (deleted, expired): retrying cannot bring it back.
 		in.deps.Metrics.File(ctx, class, "not_found")
@@ -54,7 +61,9 @@ func (in *Input) readObject(ctx context.Context, obj Object) error {
 		return nil
 	}
 	if err != nil {
-		in.deps.Metrics.File(ctx, class, "s3_error")
+		if ctx.Err() == nil || errors.Is(err, errReadStalled) {
+			in.deps.Metrics.File(ctx, class, "s3_error")
+		}
 		return err
 	}
 	defer body.Close()
