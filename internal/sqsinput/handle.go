@@ -60,23 +60,26 @@ func (in *Input) handle(ctx context.Context, d Delivery) {
 }
 
 // heartbeat extends the message's visibility every half timeout while it is in work.
-// The returned function stops it and waits for it.
+// The returned function stops it, ending an extension in flight, and waits for it; each
+// extension may take at most half the timeout (by then the next one is due).
 func (in *Input) heartbeat(ctx context.Context, d Delivery) func() {
 	vis := in.set.VisibilityTimeout
-	t := in.deps.NewTicker(max(vis/2, time.Millisecond))
-	done := make(chan struct{})
+	interval := max(vis/2, time.Millisecond)
+	t := in.deps.NewTicker(interval)
+	ctx, cancel := context.WithCancel(ctx)
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
 		for {
 			select {
 			case <-t.C():
-				if err := in.deps.Queue.ChangeVisibility(ctx, d.ReceiptHandle, vis); err != nil && ctx.Err() == nil {
+				cctx, ccancel := context.WithTimeout(ctx, interval)
+				err := in.deps.Queue.ChangeVisibility(cctx, d.ReceiptHandle, vis)
+				ccancel()
+				if err != nil && ctx.Err() == nil {
 					in.deps.Logger.Debug("Failed to extend an SQS message's visibility",
 						zap.String("message_id", d.ID), zap.Error(err))
 				}
-			case <-done:
-				return
 			case <-ctx.Done():
 				return
 			}
@@ -84,7 +87,7 @@ func (in *Input) heartbeat(ctx context.Context, d Delivery) func() {
 	}()
 	return func() {
 		t.Stop()
-		close(done)
+		cancel()
 		<-stopped
 	}
 }

@@ -475,3 +475,40 @@ func TestUnredactableRecordIsDropped(t *testing.T) {
 	assert.NotContains(t, next.records[0].Body().Str(), "secret")
 	assert.Equal(t, 1, metrics.get("records redaction_dropped"))
 }
+
+// A message that names one object twice reads it once: a record without an eventID,
+// which the index cannot recognise, is not emitted twice.
+func TestSameObjectTwiceInOneMessageIsReadOnce(t *testing.T) {
+	set := defaultSettings()
+	set.Filter = NewFilter([]string{"*"}, nil, poll.ReadOnlyAll)
+	h := startInput(t, set, &recordingConsumer{})
+	key := trailKey("123456789012", "eu-west-1", "twice")
+	h.s3.put(bucket, "eu-west-1", key, []byte(`{"Records":[{"eventSource":"ec2.amazonaws.com","eventName":"RunInstances"}]}`))
+	h.q.put("m1", fmt.Sprintf(`{"s3Bucket":%q,"s3ObjectKey":[%q,%q]}`, bucket, key, key))
+	h.waitDeleted(t, 1)
+	reads := 0 // the bucket's region is learnt from S3's redirect, then the file is read
+	for _, r := range h.s3.requests() {
+		if strings.HasPrefix(r, "eu-west-1 ") {
+			reads++
+		}
+	}
+	assert.Equal(t, 1, reads, h.s3.requests())
+	assert.Len(t, h.next.accepted(), 1)
+}
+
+// A heartbeat call that hangs does not hold the message once its work is done: the
+// message is deleted without waiting for the call (nor for shutdown).
+func TestHangingHeartbeatDoesNotHoldTheMessage(t *testing.T) {
+	release := make(chan struct{})
+	next := &recordingConsumer{refuse: func(int, plog.Logs) error { <-release; return nil }}
+	h := startInput(t, defaultSettings(), next)
+	h.q.mu.Lock()
+	h.q.hangVisibility = true
+	h.q.mu.Unlock()
+	h.q.put("m1", string(readMessage(t, "eventbridge-api-call.json")))
+	tk := <-h.tickers
+	tk.c <- time.Now()
+	requireEventually(t, func() bool { return len(h.q.visibility()) == 1 }, "an extension in flight")
+	close(release)
+	h.waitDeleted(t, 1)
+}
