@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -511,4 +512,50 @@ func TestHangingHeartbeatDoesNotHoldTheMessage(t *testing.T) {
 	requireEventually(t, func() bool { return len(h.q.visibility()) == 1 }, "an extension in flight")
 	close(release)
 	h.waitDeleted(t, 1)
+}
+
+// A pipeline that refuses one record for good and then the rest for now: the message is
+// left, and what it accepted before the refusal is in the index, so the message's next
+// delivery does not emit it again.
+func TestRecordsAcceptedBeforeATransientRefusalAreNotEmittedAgain(t *testing.T) {
+	set := defaultSettings()
+	set.Filter = NewFilter([]string{"*"}, nil, poll.ReadOnlyAll)
+	refusing := true
+	next := &recordingConsumer{refuse: func(_ int, ld plog.Logs) error {
+		ids := logIDs(ld)
+		switch {
+		case slices.Contains(ids, "p-0001"):
+			return consumererror.NewPermanent(errors.New("rejected"))
+		case refusing && slices.Contains(ids, "p-0002"):
+			return errors.New("queue full")
+		}
+		return nil
+	}}
+	h := startInput(t, set, next)
+	key := trailKey("123456789012", "eu-west-1", "p")
+	h.s3.put(bucket, "eu-west-1", key, []byte(trailFile("p", 4)))
+	h.q.put("m1", s3EventBody(bucket, "eu-west-1", key))
+	requireEventually(t, func() bool { return h.metrics.get("message s3_event retry") == 1 }, "message left")
+	require.Equal(t, []string{"p-0000"}, next.accepted())
+	assert.True(t, h.idx.Contains("p-0000"))
+	assert.False(t, h.idx.Contains("p-0001"), "refused for good: not emitted")
+
+	next.mu.Lock()
+	refusing = false
+	next.mu.Unlock()
+	h.q.put("m1", s3EventBody(bucket, "eu-west-1", key)) // the message comes back
+	h.waitDeleted(t, 1)
+	assert.Equal(t, []string{"p-0000", "p-0002", "p-0003"}, next.accepted())
+}
+
+func logIDs(ld plog.Logs) []string {
+	var ids []string
+	for i := 0; i < ld.ResourceLogs().Len(); i++ {
+		lrs := ld.ResourceLogs().At(i).ScopeLogs().At(0).LogRecords()
+		for j := 0; j < lrs.Len(); j++ {
+			id, _ := lrs.At(j).Attributes().Get("log.record.uid")
+			ids = append(ids, id.Str())
+		}
+	}
+	return ids
 }
