@@ -97,13 +97,21 @@ func (s *SQSConfig) validate() error {
 	return errors.Join(errs...)
 }
 
-// validateURL checks an http(s) URL with a host; a queue URL also needs its path.
+// validateURL checks an http(s) URL with a host and no user info (requests are signed;
+// credentials in a URL would only reach log lines); a queue URL also needs its path. The
+// errors quote the URL without its user info.
 func validateURL(key, v string, needPath bool) error {
 	if v == "" {
 		return nil
 	}
 	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil {
+		return fmt.Errorf("%s: not an http(s) URL with a host", key)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%s: must not carry user info (credentials come from the AWS credential chain)", key)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("%s: %q is not an http(s) URL with a host", key, v)
 	}
 	if needPath && (u.Path == "" || u.Path == "/") {
