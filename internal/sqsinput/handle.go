@@ -109,15 +109,25 @@ func (in *Input) work(ctx context.Context, msg Message) error {
 		return s.flush()
 	case KindS3Event, KindCloudTrailNotification, KindEventBridgeObject:
 		var errs []error
+		failed := 0
 		for _, obj := range msg.Objects {
 			if err := in.readObject(ctx, obj); err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				errs = append(errs, fmt.Errorf("s3://%s/%s: %w", obj.Bucket, obj.Key, err))
+				if failed++; failed <= maxObjectErrors {
+					errs = append(errs, fmt.Errorf("s3://%s/%s: %w", obj.Bucket, obj.Key, err))
+				}
 			}
+		}
+		if failed > maxObjectErrors {
+			// One log line and one status need not carry a thousand errors.
+			errs = append(errs, fmt.Errorf("and %d more of the %d objects failed", failed-maxObjectErrors, len(msg.Objects)))
 		}
 		return errors.Join(errs...)
 	}
 	return nil // test events and unknown messages are deleted
 }
+
+// maxObjectErrors is how many of a message's failed objects its error names.
+const maxObjectErrors = 3
