@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -35,13 +36,10 @@ func (in *Input) handle(ctx context.Context, d Delivery) {
 			zap.Int("receive_count", d.ReceiveCount), zap.Error(err))
 		return
 	}
-	// Everything was delivered: delete even when shutdown began meanwhile (the index
-	// that would drop its records as duplicates does not outlive the process), then
-	// within releaseTimeout.
-	dctx, cancel := ctx, context.CancelFunc(func() {})
-	if ctx.Err() != nil {
-		dctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
-	}
+	// Everything was delivered: delete even when shutdown began meanwhile or begins
+	// while the call is in flight (the index that would drop its records as duplicates
+	// does not outlive the process), then within releaseTimeout.
+	dctx, cancel := afterShutdown(ctx, releaseTimeout)
 	err = in.deps.Queue.Delete(dctx, d.ReceiptHandle)
 	cancel()
 	if err != nil {
@@ -89,6 +87,32 @@ func (in *Input) heartbeat(ctx context.Context, d Delivery) func() {
 		t.Stop()
 		cancel()
 		<-stopped
+	}
+}
+
+// afterShutdown returns a context that outlives ctx by grace: it ends grace after ctx
+// ends (grace from now when ctx has ended already), or when the returned func is called.
+func afterShutdown(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
+	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var mu sync.Mutex
+	var timer *time.Timer
+	finished := false
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if !finished {
+			timer = time.AfterFunc(grace, cancel)
+		}
+	})
+	return dctx, func() {
+		stop()
+		mu.Lock()
+		finished = true
+		if timer != nil {
+			timer.Stop()
+		}
+		mu.Unlock()
+		cancel()
 	}
 }
 

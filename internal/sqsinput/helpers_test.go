@@ -36,6 +36,9 @@ type fakeQueue struct {
 	received int
 	// hangVisibility makes ChangeVisibility calls of a timeout > 0 wait for their context.
 	hangVisibility bool
+	// deleteEntered, when set, is closed by the first Delete, which then waits for
+	// deleteGate (or its context) and fails if its context ended meanwhile.
+	deleteEntered, deleteGate chan struct{}
 }
 
 type visCall struct {
@@ -74,7 +77,21 @@ func (q *fakeQueue) Receive(ctx context.Context, n int, _, _ time.Duration) ([]D
 	return out, nil
 }
 
-func (q *fakeQueue) Delete(_ context.Context, rh string) error {
+func (q *fakeQueue) Delete(ctx context.Context, rh string) error {
+	q.mu.Lock()
+	entered, gate := q.deleteEntered, q.deleteGate
+	q.deleteEntered = nil
+	q.mu.Unlock()
+	if entered != nil {
+		close(entered)
+		select {
+		case <-gate:
+		case <-ctx.Done():
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.deleted = append(q.deleted, rh)
