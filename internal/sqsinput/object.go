@@ -34,7 +34,8 @@ func (g *idleGuard) Read(p []byte) (int, error) {
 // errRefused marks a pipeline refusal that is not permanent: the records come again.
 var errRefused = errors.New("pipeline refused records")
 
-// readObject streams one object's records to the pipeline, MaxRecordBatch at a time.
+// readObject streams one object's records to the pipeline, at most MaxRecordBatch
+// records and about MaxBatchBytes at a time.
 func (in *Input) readObject(ctx context.Context, obj Object) error {
 	class := Classify(obj.Key)
 	if class == ClassDigest || class == ClassOther {
@@ -106,7 +107,7 @@ func (in *Input) stream(ctx context.Context, body io.Reader) error {
 			return errors.Join(fmt.Errorf("read trail file: %w", err), s.flush())
 		}
 		s.add(rec, observed)
-		if s.batch.Len() >= in.set.MaxRecordBatch {
+		if s.batch.Len() >= in.set.MaxRecordBatch || s.bytes >= in.set.MaxBatchBytes {
 			if err := s.flush(); err != nil {
 				return err
 			}

@@ -48,6 +48,9 @@ type Settings struct {
 	WaitTime          time.Duration
 	VisibilityTimeout time.Duration
 	MaxRecordBatch    int
+	// MaxBatchBytes ends a batch once its records' JSON text reaches this many bytes
+	// (default 16 MiB): a file of large records is not held max_record_batch at a time.
+	MaxBatchBytes int
 	// ReadIdleTimeout ends an S3 read that makes no progress for this long (default 2m).
 	ReadIdleTimeout time.Duration
 	Filter          Filter
@@ -106,6 +109,9 @@ func New(set Settings, deps Deps) *Input {
 	set.Workers = max(set.Workers, 1)
 	set.MaxMessages = min(max(set.MaxMessages, 1), 10)
 	set.MaxRecordBatch = max(set.MaxRecordBatch, 1)
+	if set.MaxBatchBytes <= 0 {
+		set.MaxBatchBytes = defaultMaxBatchBytes
+	}
 	if set.ReadIdleTimeout <= 0 {
 		set.ReadIdleTimeout = defaultReadIdleTimeout
 	}
@@ -132,6 +138,9 @@ func New(set Settings, deps Deps) *Input {
 	}
 	return &Input{set: set, deps: deps}
 }
+
+// defaultMaxBatchBytes is Settings.MaxBatchBytes' default.
+const defaultMaxBatchBytes = 16 << 20
 
 // defaultReadIdleTimeout is Settings.ReadIdleTimeout's default.
 const defaultReadIdleTimeout = 2 * time.Minute

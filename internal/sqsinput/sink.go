@@ -21,6 +21,7 @@ type sink struct {
 	batch   *translate.Batch
 	ids     []string
 	pending map[string]bool // IDs in the batch, not yet in the index
+	bytes   int             // the JSON text of the records in the batch
 	p       peeker
 }
 
@@ -60,6 +61,7 @@ func (s *sink) add(record []byte, observed time.Time) {
 		return
 	}
 	s.ids = append(s.ids, info.EventID)
+	s.bytes += len(record)
 	if info.EventID != "" {
 		s.pending[info.EventID] = true
 	}
@@ -74,7 +76,7 @@ func (s *sink) flush() error {
 	}
 	logs := s.batch.Logs()
 	ids := s.ids
-	s.ids = nil
+	s.ids, s.bytes = nil, 0
 	clear(s.pending)
 	res, accepted, err := deliverLogs(s.ctx, s.in.deps.Next, logs)
 	if len(res.Dropped) > 0 {
