@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/url"
 	"time"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/sqsinput"
 )
 
 // SQSConfig configures the SQS input: trail files named by S3 notifications (directly,
@@ -78,6 +80,8 @@ func (s *SQSConfig) validate() error {
 	}
 	if s.Region != "" && !regionRE.MatchString(s.Region) {
 		errs = append(errs, fmt.Errorf("sqs.region: %q is not a valid region", s.Region))
+	} else if q := sqsinput.QueueRegion(s.QueueURL); s.Region != "" && q != "" && q != s.Region {
+		errs = append(errs, fmt.Errorf("sqs.region: %q, but sqs.queue_url names a queue in %q (leave sqs.region empty to take it from the URL)", s.Region, q))
 	}
 	if s.Workers < 1 || s.Workers > maxSQSWorkers {
 		errs = append(errs, fmt.Errorf("sqs.workers: must be between 1 and %d, got %d", maxSQSWorkers, s.Workers))

@@ -122,3 +122,17 @@ func TestValidateSQSRefusesCredentialsInURLs(t *testing.T) {
 		})
 	}
 }
+
+// A queue lives in the region its URL names: an sqs.region that says otherwise would
+// sign every request for the wrong region, so Validate names it.
+func TestValidateSQSRegionMustMatchTheQueueURL(t *testing.T) {
+	cfg := sqsConfig() // https://sqs.eu-west-1.amazonaws.com/123456789012/q
+	cfg.SQS.Region = "us-east-1"
+	err := cfg.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "sqs.region:")
+	cfg.SQS.Region = "eu-west-1"
+	require.NoError(t, cfg.Validate())
+	cfg.SQS.QueueURL, cfg.SQS.Region = "http://127.0.0.1:4566/000000000000/q", "us-east-1" // names no region
+	require.NoError(t, cfg.Validate())
+}
