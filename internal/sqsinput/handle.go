@@ -39,8 +39,11 @@ func (in *Input) handle(ctx context.Context, d Delivery) {
 	// Everything was delivered: delete even when shutdown began meanwhile or begins
 	// while the call is in flight (the index that would drop its records as duplicates
 	// does not outlive the process), then within releaseTimeout.
+	// A call without an answer is given up after ReadIdleTimeout.
 	dctx, cancel := afterShutdown(ctx, releaseTimeout)
+	dctx, cancelCall := context.WithTimeout(dctx, in.set.ReadIdleTimeout)
 	err = in.deps.Queue.Delete(dctx, d.ReceiptHandle)
+	cancelCall()
 	cancel()
 	if err != nil {
 		// Everything was delivered; the message comes back and its records are dropped

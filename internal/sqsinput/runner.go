@@ -51,7 +51,8 @@ type Settings struct {
 	// MaxBatchBytes ends a batch once its records' JSON text reaches this many bytes
 	// (default 16 MiB): a file of large records is not held max_record_batch at a time.
 	MaxBatchBytes int
-	// ReadIdleTimeout ends an S3 read that makes no progress for this long (default 2m).
+	// ReadIdleTimeout ends an S3 read that makes no progress for this long (default 2m),
+	// and an SQS call that has no answer this long (past the long poll's wait).
 	ReadIdleTimeout time.Duration
 	Filter          Filter
 	Translate       translate.Options
@@ -163,7 +164,11 @@ func (in *Input) Run(ctx context.Context) {
 		if n == 0 {
 			return
 		}
-		msgs, err := in.deps.Queue.Receive(ctx, n, in.set.WaitTime, in.set.VisibilityTimeout)
+		// A server that never answers must not hold the input: the call may take the long
+		// poll's wait and ReadIdleTimeout more.
+		rctx, rcancel := context.WithTimeout(ctx, in.set.WaitTime+in.set.ReadIdleTimeout)
+		msgs, err := in.deps.Queue.Receive(rctx, n, in.set.WaitTime, in.set.VisibilityTimeout)
+		rcancel()
 		if len(msgs) > n {
 			// More than asked for (SQS never does): no worker is free for the rest, so
 			// they go back to the queue at once.
