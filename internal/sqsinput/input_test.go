@@ -559,3 +559,24 @@ func logIDs(ld plog.Logs) []string {
 	}
 	return ids
 }
+
+// AWS's documentation does not say whether the key of an EventBridge "Object Created"
+// event is URL-encoded as in S3 notifications (LocalStack, which checks itself against
+// AWS, encodes it). The decoded key is read first and, when S3 has no such key, the key
+// as the event gave it: a '+' or '%' in a prefix loses no file either way.
+func TestEventBridgeObjectKeyReadDecodedElseAsGiven(t *testing.T) {
+	set := defaultSettings()
+	set.Filter = NewFilter([]string{"*"}, nil, poll.ReadOnlyAll)
+	h := startInput(t, set, &recordingConsumer{})
+	encoded := "logs%20a/" + trailKey("123456789012", "eu-west-1", "enc") // key "logs a/..."
+	literal := "logs+b/" + trailKey("123456789012", "eu-west-1", "lit")   // key "logs+b/..."
+	h.s3.put(bucket, "eu-west-1", "logs a/"+trailKey("123456789012", "eu-west-1", "enc"), []byte(trailFile("enc", 1)))
+	h.s3.put(bucket, "eu-west-1", literal, []byte(trailFile("lit", 1)))
+	for i, key := range []string{encoded, literal} {
+		h.q.put(fmt.Sprint("m", i), fmt.Sprintf(`{"version":"0","detail-type":"Object Created","source":"aws.s3","region":"eu-west-1",`+
+			`"detail":{"bucket":{"name":%q},"object":{"key":%q}}}`, bucket, key))
+	}
+	h.waitDeleted(t, 2)
+	assert.ElementsMatch(t, []string{"enc-0000", "lit-0000"}, h.next.accepted())
+	assert.Zero(t, h.metrics.get("file trail not_found"))
+}

@@ -45,6 +45,9 @@ type Object struct {
 	Key    string // decoded
 	// Region is the bucket's region when the message tells it, else empty.
 	Region string
+	// RawKey is the key as the message gave it, when decoding changed it and the message's
+	// encoding is not documented (EventBridge): read when S3 has no object at Key.
+	RawKey string
 }
 
 // Message is a parsed SQS message body.
@@ -139,9 +142,14 @@ func parse(body []byte, viaSNS bool) Message {
 		if err := json.Unmarshal(env.Detail, &d); err != nil || d.Bucket.Name == "" || d.Object.Key == "" {
 			return Message{Kind: KindUnknown, ViaSNS: viaSNS}
 		}
-		// S3 URL-encodes the key it sends to EventBridge as it does in its notifications.
-		return Message{Kind: KindEventBridgeObject, ViaSNS: viaSNS,
-			Objects: []Object{{Bucket: d.Bucket.Name, Key: DecodeKey(d.Object.Key), Region: env.Region}}}
+		// S3 URL-encodes the key it sends to EventBridge as it does in its notifications
+		// (as far as anyone shows: AWS's documentation does not say), so the decoded key is
+		// read first, and the key as given when S3 has no object at the decoded one.
+		obj := Object{Bucket: d.Bucket.Name, Key: DecodeKey(d.Object.Key), Region: env.Region}
+		if obj.Key != d.Object.Key {
+			obj.RawKey = d.Object.Key
+		}
+		return Message{Kind: KindEventBridgeObject, ViaSNS: viaSNS, Objects: []Object{obj}}
 	case cloudTrailDetailTypes[env.DetailType] && len(env.Detail) > 0 && env.Detail[0] == '{':
 		return Message{Kind: KindEventBridgeRecord, ViaSNS: viaSNS, Record: env.Detail}
 	}

@@ -50,6 +50,9 @@ func (in *Input) readObject(ctx context.Context, obj Object) error {
 	// hold the worker either.
 	t := time.AfterFunc(in.set.ReadIdleTimeout, func() { cancel(errReadStalled) })
 	body, err := in.deps.Objects.Open(ctx, obj)
+	if errors.Is(err, ErrObjectNotFound) && obj.RawKey != "" {
+		body, err = in.deps.Objects.Open(ctx, Object{Bucket: obj.Bucket, Key: obj.RawKey, Region: obj.Region})
+	}
 	t.Stop()
 	if err != nil && errors.Is(context.Cause(ctx), errReadStalled) {
 		err = fmt.Errorf("%w: %w", errReadStalled, err)
