@@ -14,17 +14,17 @@ import (
 )
 
 // deliverLogs hands logs to next: a permanent refusal drops only the records the pipeline
-// refuses (found by deliver's bisection); any other error is returned. accepted lists
-// the event IDs (as translated) of the records the pipeline accepted, also when it
-// refused the others for now: Deliver sends the records in order, so every record before
-// the one refused for now was accepted or refused for good.
+// refuses (found by deliver's bisection); any other error is returned. With an error,
+// accepted lists the event IDs (as translated) of the records the pipeline accepted
+// before it: Deliver sends the records in order, so every record before the one refused
+// for now was accepted or refused for good.
 func deliverLogs(ctx context.Context, next consumer.Logs, logs plog.Logs) (res deliver.Result, accepted []string, err error) {
 	b := deliver.FromLogs(logs, eventID)
 	res, err = deliver.Deliver(ctx, next, b)
-	done := b.Len()
-	if err != nil {
-		done = min(res.Delivered+len(res.Dropped), b.Len())
+	if err == nil {
+		return res, nil, nil
 	}
+	done := min(res.Delivered+len(res.Dropped), b.Len())
 	ids := make([]string, 0, done)
 	for i := range done {
 		ids = append(ids, b.ID(i))

@@ -5,6 +5,7 @@ package sqsinput
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -41,7 +42,7 @@ func OpenTrailFile(r io.Reader) (io.Reader, error) {
 		if err != nil {
 			return nil, fmt.Errorf("gzip: %w", err)
 		}
-		return skipBOM(bufio.NewReaderSize(zr, 64<<10))
+		return skipBOMUnbuffered(zr)
 	}
 	return skipBOM(br)
 }
@@ -59,4 +60,18 @@ func skipBOM(br *bufio.Reader) (io.Reader, error) {
 		_, _ = br.Discard(len(utf8BOM))
 	}
 	return br, nil
+}
+
+// skipBOMUnbuffered drops a UTF-8 byte order mark at the start of r without another
+// buffer (the record reader has its own): the bytes read to look are given back first.
+func skipBOMUnbuffered(r io.Reader) (io.Reader, error) {
+	var head [len(utf8BOM)]byte
+	n, err := io.ReadFull(r, head[:])
+	switch {
+	case err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF):
+		return nil, err
+	case string(head[:n]) == utf8BOM:
+		return r, nil
+	}
+	return io.MultiReader(bytes.NewReader(head[:n]), r), nil
 }
