@@ -18,7 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 )
 
-var queueRegionRE = regexp.MustCompile(`^https?://(?:sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?|([a-z0-9-]+)\.queue\.amazonaws\.com)/`)
+var queueRegionRE = regexp.MustCompile(`^https?://(?:sqs\.([a-z0-9-]+)\.amazonaws\.(?:com(?:\.cn)?|eu)|([a-z0-9-]+)\.queue\.amazonaws\.com)/`)
 
 // S3Objects is Objects over the SDK's S3 client, one client per region. A bucket's
 // region is the notification's when it gives one, else DefaultRegion; when S3 answers

@@ -254,6 +254,7 @@ func TestQueueRegionFromURL(t *testing.T) {
 	assert.Equal(t, "eu-west-1", sqsinput.QueueRegion("https://sqs.eu-west-1.amazonaws.com/123456789012/q"))
 	assert.Equal(t, "us-east-2", sqsinput.QueueRegion("https://us-east-2.queue.amazonaws.com/123456789012/q"))
 	assert.Equal(t, "cn-north-1", sqsinput.QueueRegion("https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q"))
+	assert.Equal(t, "eusc-de-east-1", sqsinput.QueueRegion("https://sqs.eusc-de-east-1.amazonaws.eu/123456789012/q"))
 	assert.Empty(t, sqsinput.QueueRegion("http://127.0.0.1:4566/000000000000/q"))
 }
 
