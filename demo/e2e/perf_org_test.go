@@ -114,13 +114,14 @@ func TestPerfOrganization850AccountRegions(t *testing.T) {
 		return n == streams
 	}, 45*time.Minute, 2*time.Second, "every account-region exports its whole history")
 	caughtUp := ot.lastCaughtUp()
-	cpuCaught, loadCaught := procCPU(t, col.cmd.Process.Pid), loadAvg(t)
+	cpuCaught, loadCaught, rssCaught := procCPU(t, col.cmd.Process.Pid), loadAvg(t), procStatus(t, col.cmd.Process.Pid, "VmRSS")
 	requestsCaught := sumRequests(orgRates(t, emu.url, orgRateWindow))
 	caughtWall := time.Since(began)
 	time.Sleep(sc.steady) // the steady state: live traffic only
 	steadyEnd := time.Now()
 	cpuEnd, loadEnd := procCPU(t, col.cmd.Process.Pid), loadAvg(t)
 	peak, emuPeak := procStatus(t, col.cmd.Process.Pid, "VmHWM"), procStatus(t, emu.cmd.Process.Pid, "VmHWM")
+	rssEnd := procStatus(t, col.cmd.Process.Pid, "VmRSS")
 	rates := orgRates(t, emu.url, orgRateWindow)
 	goroutines := goroutineCount(t, col)
 
@@ -150,12 +151,12 @@ func TestPerfOrganization850AccountRegions(t *testing.T) {
 		figure: fmt.Sprintf("worst stream p99 lag %s, peak RSS %.0f MB", worst.Round(100*time.Millisecond), float64(peak)/(1<<20)),
 		target: fmt.Sprintf("every stream p99 <= %s, RSS <= 300 MB, <= 2 req/s per account-region", target),
 		ok:     worst <= target && missing == 0 && peak <= 300<<20 && peakRate <= 2.0,
-		notes: fmt.Sprintf("catch-up of %d events in %s (collector CPU %.0f%% of a core); steady %s: CPU %.1f%%, "+
+		notes: fmt.Sprintf("catch-up of %d events in %s (collector CPU %.0f%% of a core, RSS then %d MB); steady %s: CPU %.1f%%, RSS at the end %d MB, "+
 			"all-stream p50/p99/max lag %s/%s/%s over %d live events, %d late or missing; %d goroutines; "+
 			"%d LookupEvents (steady state: %.2f per stream per poll), %d throttled, peak %.1f req/s per account-region over %s; "+
 			"load average %s before, %s at catch-up, %s at the end; emulator peak RSS %.0f MB",
-			streams*history, caughtWall.Round(time.Second), share(cpuCaught-cpu0, caughtWall),
-			sc.steady, share(cpuEnd-cpuCaught, steadyEnd.Sub(caughtUp)), percentile(all, 0.5).Round(100*time.Millisecond),
+			streams*history, caughtWall.Round(time.Second), share(cpuCaught-cpu0, caughtWall), rssCaught>>20,
+			sc.steady, share(cpuEnd-cpuCaught, steadyEnd.Sub(caughtUp)), rssEnd>>20, percentile(all, 0.5).Round(100*time.Millisecond),
 			percentile(all, 0.99).Round(100*time.Millisecond), slices.Max(all).Round(100*time.Millisecond), len(all), missing,
 			goroutines, requests, float64(requests-requestsCaught)/steadyPolls, throttled, peakRate, orgRateWindow, load0, loadCaught, loadEnd,
 			float64(emuPeak)/(1<<20))})
