@@ -165,7 +165,7 @@ bench: $(OTELCOL) $(AWSEMU) $(BENCHSTAT)
 	@cat build/perf.txt
 
 # Issue 11's organisation-scale run, alone (bench skips it): 50 accounts x 17 regions, an
-# hour of history each, up to an hour and about 4 GB of emulator memory. E2E_ORG_ACCOUNTS,
+# hour of history each: up to an hour, and 6 GB of emulator memory or more. E2E_ORG_ACCOUNTS,
 # E2E_ORG_REGIONS, E2E_ORG_HISTORY and E2E_ORG_STEADY shrink it (demo/e2e/perf_org_test.go).
 perf-org: $(OTELCOL) $(AWSEMU)
 	@mkdir -p build
