@@ -34,6 +34,7 @@ type config struct {
 	accountsCount            int
 	roleName, externalID     string
 	liveRate                 float64
+	lazyRecords              bool
 	faults                   awsemu.Faults
 	clockOffset              time.Duration
 	strictTimeRange          bool
@@ -64,6 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.roleName, "role-name", "otel-cloudtrail-reader", "the reader role in each of -accounts")
 	fs.StringVar(&c.externalID, "external-id", "", "the external ID the roles of -accounts ask for; empty: none")
 	fs.Float64Var(&c.liveRate, "live-rate", 0, "live events/s written straight into each account-region-source of the seeding (no API calls); 0 = none")
+	fs.BoolVar(&c.lazyRecords, "lazy-records", false, "keep seeded and fed events without their record's JSON, built when LookupEvents returns them: about 40% of the memory, for millions of events")
 	fs.Float64Var(&c.faults.ErrorRate, "error-rate", 0, "fraction of requests answered with HTTP 500/503")
 	fs.DurationVar(&c.faults.Latency, "latency", 0, "latency added to every request")
 	fs.Float64Var(&c.faults.MalformedRate, "malformed-rate", 0, "fraction of CloudTrailEvent strings returned malformed")
@@ -167,7 +169,8 @@ func (c *config) options(logger *slog.Logger) awsemu.Options {
 // feedOptions is the live feed -live-rate asks for, over the seeding's streams.
 func (c *config) feedOptions(delay func() time.Duration) lmemu.FeedOptions {
 	return lmemu.FeedOptions{Accounts: c.fleetAccounts(), Regions: c.regions(),
-		Sources: strings.Split(c.seedSource, ","), Rate: c.liveRate, DeliveryDelay: delay, Seed: c.seed}
+		Sources: strings.Split(c.seedSource, ","), Rate: c.liveRate, DeliveryDelay: delay, Seed: c.seed,
+		Lazy: c.lazyRecords}
 }
 
 // seedOptions is one seeding per account, region and event source asked for
@@ -182,7 +185,8 @@ func (c *config) seedOptions() []lmemu.SeedOptions {
 		for _, region := range c.regions() {
 			for _, source := range strings.Split(c.seedSource, ",") {
 				out = append(out, lmemu.SeedOptions{Events: c.seedEvents, Span: c.seedSpan, EventSource: source,
-					Account: account, Region: region, Seed: c.seed + uint64(len(out)), End: time.Now().Add(c.clockOffset)})
+					Account: account, Region: region, Seed: c.seed + uint64(len(out)), End: time.Now().Add(c.clockOffset),
+					Lazy: c.lazyRecords})
 			}
 		}
 	}
