@@ -46,7 +46,7 @@ func TestPerfAllSourcesVersusEightStreams(t *testing.T) {
 				"-seed-source", strings.Join(sources, ","), "-live-rate", strconv.FormatFloat(r.rate, 'f', -1, 64),
 				"-rps", "2", "-delivery-delay-min", "0", "-delivery-delay-max", "0")
 			col := startPerfCollector(t, otelcol, r.emu[i].url, perfSettings{regions: "[us-east-1]", sources: l,
-				startAt: "2h", pollInterval: poll.String(), exporter: "otlphttp/output", rps: 2})
+				startAt: "2h", pollInterval: poll.String(), exporter: "otlp_http/output", rps: 2})
 			r.tail[i] = startTailer(t, col.output, 100*time.Millisecond)
 		}
 	}
