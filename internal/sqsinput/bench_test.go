@@ -9,12 +9,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-
-	"go.opentelemetry.io/collector/consumer/consumertest"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
 )
@@ -49,7 +49,13 @@ func benchRecords(b *testing.B) []string {
 	return recs
 }
 
-// benchFile is a trail file of n records cycled from recs.
+// eventIDValue is the opening of an eventID's value.
+var eventIDValue = regexp.MustCompile(`"eventID"\s*:\s*"`)
+
+// benchFile is a trail file of n records cycled from recs, each eventID prefixed with the
+// record's place in the file: a file of distinct events, as CloudTrail writes them (the
+// corpus repeats some events, and cycling it repeats them all), so that none is dropped
+// as a duplicate.
 func benchFile(recs []string, n int) []byte {
 	var buf bytes.Buffer
 	buf.WriteString(`{"Records":[`)
@@ -57,7 +63,7 @@ func benchFile(recs []string, n int) []byte {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		buf.WriteString(recs[i%len(recs)])
+		buf.WriteString(eventIDValue.ReplaceAllString(recs[i%len(recs)], "${0}"+strconv.Itoa(i)+"-"))
 	}
 	buf.WriteString("]}")
 	return buf.Bytes()
@@ -74,7 +80,8 @@ func BenchmarkTrailFile(b *testing.B) {
 	zipped := gz(b, string(plain))
 	set := defaultSettings()
 	set.Filter = NewFilter([]string{"*"}, nil, poll.ReadOnlyAll)
-	in := New(set, Deps{Next: consumertest.NewNop()})
+	next := countingConsumer{n: new(int)}
+	in := New(set, Deps{Next: next})
 	for name, content := range map[string][]byte{"plain": plain, "gzip": zipped} {
 		b.Run(name, func(b *testing.B) {
 			b.SetBytes(int64(len(plain)))
@@ -84,6 +91,7 @@ func BenchmarkTrailFile(b *testing.B) {
 				if err := in.stream(context.Background(), bytes.NewReader(content)); err != nil {
 					b.Fatal(err)
 				}
+				requireDelivered(b, next, n)
 			}
 			reportRates(b, n, cpuTime()-cpu)
 		})
@@ -92,7 +100,7 @@ func BenchmarkTrailFile(b *testing.B) {
 		srv := newS3Server(b)
 		key := trailKey("123456789012", "us-east-1", "bench")
 		srv.put(bucket, "us-east-1", key, zipped)
-		in := New(set, Deps{Next: consumertest.NewNop(), Objects: NewS3Objects(testAWSConfig(), srv.URL, "us-east-1")})
+		in := New(set, Deps{Next: next, Objects: NewS3Objects(testAWSConfig(), srv.URL, "us-east-1")})
 		b.SetBytes(int64(len(plain)))
 		b.ReportAllocs()
 		cpu := cpuTime()
@@ -100,9 +108,19 @@ func BenchmarkTrailFile(b *testing.B) {
 			if err := in.readObject(context.Background(), Object{Bucket: bucket, Key: key, Region: "us-east-1"}); err != nil {
 				b.Fatal(err)
 			}
+			requireDelivered(b, next, n)
 		}
 		reportRates(b, n, cpuTime()-cpu) // the CPU time includes the local S3 server's
 	})
+}
+
+// requireDelivered fails the benchmark unless exactly n records reached c since the last
+// call.
+func requireDelivered(b *testing.B, c countingConsumer, n int) {
+	if got := *c.n; got != n {
+		b.Fatalf("%d records delivered of %d", got, n)
+	}
+	*c.n = 0
 }
 
 // cpuTime is the process's user and system CPU time: on a shared machine, records per
