@@ -158,7 +158,7 @@ reliability: $(OTELCOL) $(AWSEMU)
 # scale across streams, memory, latency. One table each.
 BENCHSTAT := $(TOOLS_BIN)/benchstat
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
-bench: $(OTELCOL) $(AWSEMU) $(BENCHSTAT)
+bench: $(OTELCOL) $(AWSEMU) $(BENCHSTAT) servers
 	@mkdir -p build
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./internal/... ./processor/... > build/bench.txt
 	$(BENCHSTAT) build/bench.txt

@@ -7,7 +7,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -16,6 +18,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/dedupe"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
 )
 
@@ -135,4 +141,92 @@ func reportRates(b *testing.B, n int, cpu time.Duration) {
 	records := float64(n * b.N)
 	b.ReportMetric(records/b.Elapsed().Seconds(), "records/s")
 	b.ReportMetric(records/cpu.Seconds(), "records/cpu-s")
+}
+
+// BenchmarkTrailFileVersityGW is the end-to-end figure of the trail file path: a gzip trail
+// file of 10,000 records (the mixed corpus, cycled, each eventID distinct) read from
+// versitygw (a real S3 server, a process of its own on loopback) through the SDK's S3
+// client, gunzipped and decoded record by record, peeked, filtered ("*"), checked against
+// a real de-duplication index, translated (body raw) and handed to a nop consumer 1,000
+// at a time. records/cpu-s is per CPU second of this process, the receiver's side (the
+// S3 server's CPU is not in it: versitygw-cpu-ms/op is that, from /proc). It skips
+// without versitygw (make servers installs it; make sets VERSITYGW_BIN).
+func BenchmarkTrailFileVersityGW(b *testing.B) {
+	const n = 10000
+	endpoint, serverPID := benchVersityGW(b)
+	recs := benchRecords(b)
+	plain := benchFile(recs, n)
+	key := trailKey("123456789012", "us-east-1", "bench")
+	ctx := context.Background()
+	c := s3Client(endpoint)
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(gz(b, string(plain)))}); err != nil {
+		b.Fatal(err)
+	}
+
+	set := defaultSettings()
+	set.Filter = NewFilter([]string{"*"}, nil, poll.ReadOnlyAll)
+	// The index's clock moves past its window every loop, so each read of the one file
+	// finds its events new, and pays for recording them and for expiring the last loop's.
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	index := dedupe.New(time.Hour, dedupe.DefaultMaxEntries, func() time.Time { return now })
+	next := countingConsumer{n: new(int)}
+	in := New(set, Deps{Next: next, Dedupe: index, Objects: NewS3Objects(testAWSConfig(), endpoint, "us-east-1")})
+	obj := Object{Bucket: bucket, Key: key, Region: "us-east-1"}
+	b.SetBytes(int64(len(plain)))
+	b.ReportAllocs()
+	cpu, serverCPU := cpuTime(), processCPUTime(b, serverPID)
+	for b.Loop() {
+		now = now.Add(2 * time.Hour)
+		if err := in.readObject(ctx, obj); err != nil {
+			b.Fatal(err)
+		}
+		requireDelivered(b, next, n)
+	}
+	serverCPU = processCPUTime(b, serverPID) - serverCPU
+	reportRates(b, n, cpuTime()-cpu)
+	b.ReportMetric(float64(serverCPU.Milliseconds())/float64(b.N), "versitygw-cpu-ms/op")
+}
+
+// benchVersityGW starts versitygw as startVersityGW does, or skips the benchmark when it
+// is not installed; it returns the server's URL and process ID.
+func benchVersityGW(b *testing.B) (string, int) {
+	bin := os.Getenv("VERSITYGW_BIN")
+	if bin == "" {
+		b.Skip("VERSITYGW_BIN is not set (make servers installs versitygw, make sets it)")
+	}
+	if _, err := os.Stat(bin); err != nil {
+		b.Skipf("versitygw is not installed (make servers installs it): %v", err)
+	}
+	dir := b.TempDir()
+	root, side := filepath.Join(dir, "root"), filepath.Join(dir, "sidecar")
+	for _, d := range []string{root, side} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			b.Fatal(err)
+		}
+	}
+	addr := freeAddr(b)
+	cmd := exec.Command(bin, "--port", addr, "posix", "--sidecar", side, root)
+	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+testAccessKey, "ROOT_SECRET_KEY="+testSecretKey)
+	startProcess(b, addr, cmd)
+	return "http://" + addr, cmd.Process.Pid
+}
+
+// processCPUTime is the user and system CPU time of process pid, from /proc (in clock
+// ticks of 10 ms).
+func processCPUTime(b *testing.B, pid int) time.Duration {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The fields after the command name (in parentheses): utime and stime are the 12th and 13th.
+	f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		b.Fatalf("/proc/%d/stat: %q", pid, stat)
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }

@@ -38,7 +38,7 @@ func requireServer(t *testing.T, env string) string {
 	return p
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -48,7 +48,7 @@ func freeAddr(t *testing.T) string {
 }
 
 // startProcess runs a server until the test ends and waits until addr accepts connections.
-func startProcess(t *testing.T, addr string, cmd *exec.Cmd) {
+func startProcess(t testing.TB, addr string, cmd *exec.Cmd) {
 	t.Helper()
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
