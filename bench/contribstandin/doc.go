@@ -25,6 +25,6 @@
 // Run, from this directory (make bench does):
 //
 //	GOWORK=off go test -count=1 .
-//	GOWORK=off go test -run '^$' -bench . -benchmem -count 6 . | tee standin.txt
+//	GOWORK=off go test -run '^$' -bench . -benchmem -count 6 -cpu 1,2 . | tee standin.txt
 //	benchstat -col /impl standin.txt
 package contribstandin

@@ -115,9 +115,13 @@ func cpuTime() time.Duration {
 // over, with the receiver's translator (body raw, its default, and body none, which like
 // the stand-in sets no body) and with the stand-in. events/cpu-s divides the events by
 // the process's CPU time over the loop (garbage collection included): events per second
-// per core. Compare the implementations with
+// per core. Run with -cpu 1, the process has one core: all the garbage collector's work is
+// done on it, counted against the events. With more (the default is every core), the
+// collector's idle-priority mark workers also run on the cores the one benchmark goroutine
+// leaves idle, and their CPU time counts too, though a receiver that keeps its cores busy
+// has no idle core for them. Compare the implementations with
 //
-//	GOWORK=off go test -run '^$' -bench . -count 6 | tee standin.txt
+//	GOWORK=off go test -run '^$' -bench . -count 6 -cpu 1,2 | tee standin.txt
 //	benchstat -col /impl standin.txt
 func BenchmarkCorpus(b *testing.B) {
 	recs := corpus(b)
