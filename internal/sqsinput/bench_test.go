@@ -23,6 +23,7 @@ import (
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/dedupe"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/sqsinput/sqstest"
 )
 
 // benchRecords are the published records of the shared corpus (mixed services, shapes and
@@ -190,8 +191,8 @@ func BenchmarkTrailFileVersityGW(b *testing.B) {
 	b.ReportMetric(float64(serverCPU.Milliseconds())/float64(b.N), "versitygw-cpu-ms/op")
 }
 
-// benchVersityGW starts versitygw as startVersityGW does, or skips the benchmark when it
-// is not installed; it returns the server's URL and process ID.
+// benchVersityGW starts versitygw as sqstest.StartVersityGW does, or skips the benchmark
+// when it is not installed; it returns the server's URL and process ID.
 func benchVersityGW(b *testing.B) (string, int) {
 	bin := os.Getenv("VERSITYGW_BIN")
 	if bin == "" {
@@ -207,10 +208,10 @@ func benchVersityGW(b *testing.B) (string, int) {
 			b.Fatal(err)
 		}
 	}
-	addr := freeAddr(b)
+	addr := sqstest.FreeAddr(b)
 	cmd := exec.Command(bin, "--port", addr, "posix", "--sidecar", side, root)
-	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+testAccessKey, "ROOT_SECRET_KEY="+testSecretKey)
-	startProcess(b, addr, cmd)
+	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+sqstest.AccessKey, "ROOT_SECRET_KEY="+sqstest.SecretKey)
+	sqstest.StartProcess(b, addr, cmd)
 	return "http://" + addr, cmd.Process.Pid
 }
 

@@ -7,10 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -24,18 +21,9 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/dedupe"
-)
 
-// startFauxqs runs fauxqs through its launcher on 127.0.0.1 and returns its URL.
-func startFauxqs(t *testing.T) string {
-	bin := requireServer(t, "FAUXQS_LAUNCHER")
-	addr := freeAddr(t)
-	_, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "FAUXQS_PORT="+port)
-	startProcess(t, addr, cmd)
-	return "http://" + addr
-}
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/sqsinput/sqstest"
+)
 
 type fauxqs struct {
 	url string
@@ -44,7 +32,7 @@ type fauxqs struct {
 }
 
 func newFauxqs(t *testing.T) *fauxqs {
-	url := startFauxqs(t)
+	url := sqstest.StartFauxqs(t)
 	cfg := testAWSConfig()
 	return &fauxqs{url: url,
 		sqs: sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = aws.String(url) }),

@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/sqsinput/sqstest"
 )
 
 func TestMain(m *testing.M) {
@@ -173,7 +175,7 @@ func (s *s3Server) requests() []string {
 func testAWSConfig() aws.Config {
 	return aws.Config{
 		Region:      "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider(testAccessKey, testSecretKey, ""),
+		Credentials: credentials.NewStaticCredentialsProvider(sqstest.AccessKey, sqstest.SecretKey, ""),
 		HTTPClient:  &http.Client{Transport: &http.Transport{}},
 	}
 }

@@ -13,13 +13,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/sqsinput/sqstest"
 )
 
 // Against versitygw (a real S3 server, posix backend): S3 notifications with form-encoded
 // keys, gzip and plain files, a corrupt gzip file (message left), a vanished object (404,
 // skipped) and a digest (skipped unread), through the real SDK S3 client.
 func TestVersityGWTrailFiles(t *testing.T) {
-	endpoint := startVersityGW(t)
+	endpoint := sqstest.StartVersityGW(t)
 	good, plain, corrupt := keyWithSpaces("good"), trailKey("123456789012", "us-east-1", "plain"), trailKey("123456789012", "us-east-1", "corrupt")
 	bad := gz(t, trailFile("c", 30))
 	bad[len(bad)-6] ^= 0xff

@@ -1,7 +1,9 @@
 // Copyright The awscloudtrail receiver authors
 // SPDX-License-Identifier: Apache-2.0
 
-// Package sqstest is a small SQS server for tests of the SQS input through the real SDK
+// Package sqstest holds test support for the SQS input: launchers of the real servers the
+// integration tests use (versitygw for S3, fauxqs for SQS and SNS), and a small SQS server
+// for tests of the SQS input through the real SDK
 // client: one queue, the JSON protocol's ReceiveMessage (long polling, visibility
 // timeout, ApproximateReceiveCount), DeleteMessage and ChangeMessageVisibility, and
 // every other action refused.
