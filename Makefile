@@ -178,14 +178,20 @@ reliability: $(OTELCOL) $(AWSEMU)
 		AWSEMU_BIN=$(CURDIR)/$(AWSEMU) $(GO) test -count=1 -timeout 60m -run 'TestReliability' ./e2e
 	@cat build/reliability.txt
 
-# Go benchmarks (medians of 6 runs, by benchstat), then the process-level runs against the
-# emulator: backfill throughput, scale across streams, memory, latency. One table each.
+# Go benchmarks (medians of 6 runs, by benchstat); the translator against a stand-in of the
+# contrib CloudTrail unmarshaler's design on the mixed corpus (bench/contribstandin, a module
+# of its own, whose test first checks that both set the same attributes), one column per
+# implementation, on one core (GOMAXPROCS=1) and on two; then the process-level runs against
+# the emulator: backfill throughput, scale across streams, memory, latency. One table each.
 BENCHSTAT := $(TOOLS_BIN)/benchstat
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 bench: servers $(OTELCOL) $(AWSEMU) $(BENCHSTAT)
 	@mkdir -p build
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./internal/... ./processor/... > build/bench.txt
 	$(BENCHSTAT) build/bench.txt
+	cd bench/contribstandin && GOWORK=off $(GO) test -count=1 . && \
+		GOWORK=off $(GO) test -run '^$$' -bench . -benchmem -count 6 -cpu 1,2 . > $(CURDIR)/build/bench-standin.txt
+	$(BENCHSTAT) -col /impl build/bench-standin.txt
 	SQS_BIG_FILE_MB=1024 $(GO) test -count=1 -run TestBigTrailFileBoundedMemory -v ./internal/sqsinput | grep -E 'streamed|^(ok|FAIL|---)'
 	cd demo && E2E_PERF=1 E2E_PERF_REPORT=$(CURDIR)/build/perf.txt OTELCOL_BIN=$(CURDIR)/$(OTELCOL) \
 		AWSEMU_BIN=$(CURDIR)/$(AWSEMU) $(GO) test -count=1 -timeout 60m -run 'TestPerf' ./e2e
