@@ -111,6 +111,24 @@ func (ot *orgTailer) caughtUp() int {
 	return n
 }
 
+// current counts the account-regions that exported an event of the last within, that
+// is, whose reading reached the present (after the catch-up, the live events of the
+// catch-up's minutes are read too).
+func (ot *orgTailer) current(now time.Time, within time.Duration) int {
+	ot.mu.Lock()
+	defer ot.mu.Unlock()
+	n := 0
+	for _, s := range ot.per {
+		for i := len(s.lags) - 1; i >= 0 && i >= len(s.lags)-50; i-- {
+			if s.lags[i].eventTime.After(now.Add(-within)) {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
 // events counts the distinct events exported.
 func (ot *orgTailer) events() int {
 	ot.mu.Lock()

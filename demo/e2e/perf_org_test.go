@@ -114,10 +114,18 @@ func TestPerfOrganization850AccountRegions(t *testing.T) {
 		}
 		return n == streams
 	}, 45*time.Minute, 2*time.Second, "every account-region exports its whole history")
-	caughtUp := ot.lastCaughtUp()
+	historyDone := time.Since(began)
+	target := orgPerfPoll + 5*time.Second
+	// Caught up means reading the present: the live events of the catch-up's minutes come
+	// after the history, so every stream must also have exported an event of the last
+	// target before the steady state is measured.
+	require.Eventually(t, func() bool { return ot.current(time.Now(), target) == streams }, 30*time.Minute, 2*time.Second,
+		"every account-region reads the present")
+	caughtUp := time.Now()
 	cpuCaught, loadCaught, rssCaught := procCPU(t, col.cmd.Process.Pid), loadAvg(t), procStatus(t, col.cmd.Process.Pid, "VmRSS")
 	requestsCaught := sumRequests(orgRates(t, emu.url, orgRateWindow))
 	caughtWall := time.Since(began)
+	t.Logf("history exported in %s, present reached in %s", historyDone.Round(time.Second), caughtWall.Round(time.Second))
 	time.Sleep(sc.steady) // the steady state: live traffic only
 	steadyEnd := time.Now()
 	cpuEnd, loadEnd := procCPU(t, col.cmd.Process.Pid), loadAvg(t)
@@ -126,7 +134,6 @@ func TestPerfOrganization850AccountRegions(t *testing.T) {
 	rates := orgRates(t, emu.url, orgRateWindow)
 	goroutines := goroutineCount(t, col)
 
-	target := orgPerfPoll + 5*time.Second
 	// Live events of (caughtUp, steadyEnd-target-2s]: each must have arrived within
 	// target, so one that is missing counts as late.
 	window := steadyEnd.Add(-target - 2*time.Second).Sub(caughtUp)
@@ -146,25 +153,28 @@ func TestPerfOrganization850AccountRegions(t *testing.T) {
 	requests := sumRequests(rates)
 	steadyPolls := float64(streams) * steadyEnd.Sub(caughtUp).Seconds() / orgPerfPoll.Seconds()
 	peakRate := float64(peakWindow) / orgRateWindow.Seconds()
+	// The quota is a token bucket of 2 requests/s with a burst of 2 (the emulator's, as
+	// CloudTrail's): at most 2 x 10 + 2 requests fit in a 10 s window without a throttle.
+	quotaWindow := int(2*orgRateWindow.Seconds()) + 2
 	share := func(cpu, wall time.Duration) float64 { return 100 * cpu.Seconds() / wall.Seconds() }
 	name := fmt.Sprintf("11 organisation: %d accounts x %d regions", sc.accounts, len(sc.regions))
 	addPerf(perfRow{run: name,
 		figure: fmt.Sprintf("worst stream p99 lag %s, peak RSS %.0f MB", worst.Round(100*time.Millisecond), float64(peak)/(1<<20)),
 		target: fmt.Sprintf("every stream p99 <= %s, RSS <= 300 MB, <= 2 req/s per account-region", target),
-		ok:     worst <= target && missing == 0 && peak <= 300<<20 && peakRate <= 2.0,
+		ok:     worst <= target && missing == 0 && peak <= 300<<20 && peakWindow <= quotaWindow,
 		notes: fmt.Sprintf("catch-up of %d events in %s (collector CPU %.0f%% of a core, RSS then %d MB); steady %s: CPU %.1f%%, RSS at the end %d MB, "+
 			"all-stream p50/p99/max lag %s/%s/%s over %d live events, %d late or missing; %d goroutines; "+
-			"%d LookupEvents (steady state: %.2f per stream per poll), %d throttled, peak %.1f req/s per account-region over %s; "+
+			"%d LookupEvents (steady state: %.2f per stream per poll), %d throttled, peak %.1f req/s per account-region over %s (%d requests, the quota's bucket allows %d); "+
 			"load average %s before, %s at catch-up, %s at the end; emulator peak RSS %.0f MB",
 			streams*history, caughtWall.Round(time.Second), share(cpuCaught-cpu0, caughtWall), rssCaught>>20,
 			sc.steady, share(cpuEnd-cpuCaught, steadyEnd.Sub(caughtUp)), rssEnd>>20, percentile(all, 0.5).Round(100*time.Millisecond),
 			percentile(all, 0.99).Round(100*time.Millisecond), slices.Max(all).Round(100*time.Millisecond), len(all), missing,
-			goroutines, requests, float64(requests-requestsCaught)/steadyPolls, throttled, peakRate, orgRateWindow, load0, loadCaught, loadEnd,
+			goroutines, requests, float64(requests-requestsCaught)/steadyPolls, throttled, peakRate, orgRateWindow, peakWindow, quotaWindow, load0, loadCaught, loadEnd,
 			float64(emuPeak)/(1<<20))})
 	assert.LessOrEqual(t, worst, target)
 	assert.Zero(t, missing, "live events missing past the lag target")
 	assert.LessOrEqual(t, peak, int64(300<<20))
-	assert.LessOrEqual(t, peakRate, 2.0, "never above the quota")
+	assert.LessOrEqual(t, peakWindow, quotaWindow, "never above the quota")
 	assert.LessOrEqual(t, throttled, requests/100)
 }
 
