@@ -5,6 +5,7 @@ package dedupe
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -137,4 +138,26 @@ func BenchmarkIndexAddContains(b *testing.B) {
 			x.Add(id)
 		}
 	}
+}
+
+// The documented bound: a full index (filled past its size, so entries were evicted and
+// replaced) holds at most 20 MiB of heap. (Every key is 16 bytes, a UUID's or a hash's.)
+func TestIndexMemoryBound(t *testing.T) {
+	if raceDetector {
+		t.Skip("the race detector changes what memory holds, and is slow at filling the index")
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	x := New(time.Hour, 0, nil)
+	for i := range DefaultMaxEntries + DefaultMaxEntries/4 {
+		x.Add(fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i))
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	require.Equal(t, DefaultMaxEntries, x.Len())
+	held := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	t.Logf("a full index holds %.1f MiB", float64(held)/(1<<20))
+	assert.LessOrEqual(t, held, int64(20<<20))
+	runtime.KeepAlive(x)
 }
