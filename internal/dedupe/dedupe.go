@@ -35,8 +35,9 @@ import (
 // DefaultMaxEntries bounds the index when the caller gives no size.
 const DefaultMaxEntries = 1 << 18
 
-// maxMaxEntries keeps a ring position within a uint32.
-const maxMaxEntries = math.MaxUint32
+// maxMaxEntries keeps a ring position within the map's uint32 (and within an int on 32-bit
+// platforms).
+const maxMaxEntries = math.MaxInt32
 
 // key is an event ID in 96 bits. A CloudTrail eventID is a UUID: its first 6 and last 6
 // bytes are taken, and its middle 4 bytes (where the version and variant bits sit) are
@@ -75,12 +76,12 @@ type Index struct {
 }
 
 // New returns an index keeping IDs for maxAge, at most maxEntries of them
-// (DefaultMaxEntries when <= 0, and at most 2^32-1). now is the clock (time.Now when nil).
+// (DefaultMaxEntries when <= 0, and at most 2^31-1). now is the clock (time.Now when nil).
 func New(maxAge time.Duration, maxEntries int, now func() time.Time) *Index {
 	if maxEntries <= 0 {
 		maxEntries = DefaultMaxEntries
 	}
-	if uint64(maxEntries) > maxMaxEntries {
+	if int64(maxEntries) > maxMaxEntries {
 		maxEntries = maxMaxEntries
 	}
 	if now == nil {

@@ -288,7 +288,7 @@ func TestIndexMatchesModel(t *testing.T) {
 		for step := range 3000 {
 			switch r.IntN(10) {
 			case 0:
-				c.add(time.Duration(r.IntN(int(maxAge))))
+				c.add(time.Duration(r.Int64N(int64(maxAge))))
 			case 1, 2:
 				c.add(time.Duration(r.IntN(3)) * time.Second)
 			case 3:
