@@ -42,8 +42,8 @@ const maxMaxEntries = math.MaxInt32
 // key is an event ID in 96 bits. A CloudTrail eventID is a UUID: its first 6 and last 6
 // bytes are taken, and its middle 4 bytes (where the version and variant bits sit) are
 // folded in by XOR, so a random (version 4) UUID keeps 96 random bits and a change to any
-// byte of a UUID changes its key. Any other ID is hashed (SHA-256, first 12 bytes). See the
-// package doc for the chance that two IDs share a key.
+// byte of a UUID changes its key. Any other ID is hashed (SHA-256, first 12 bytes). See
+// keyBytes and toKey, and the package doc for the chance that two IDs share a key.
 type key struct {
 	hi uint64 // the map's key, and what the ring keeps to find the map entry again
 	lo uint32 // in the map's value, which has room for it beside the ring position
@@ -177,19 +177,32 @@ func (x *Index) pop() {
 }
 
 func toKey(id string) key {
-	var b [12]byte
+	b := keyBytes(id)
+	lo := binary.BigEndian.Uint32(b[8:12])
+	// The map's 64 bits depend on all 96: IDs that differ only in their last bytes (a counter
+	// at the end of a UUID) do not share a map entry. (hi ^ f(lo), lo) is one-to-one, so two
+	// IDs share a key exactly when they share their 96 bits.
+	hi := binary.BigEndian.Uint64(b[0:8]) ^ uint64(lo)*mixLo
+	return key{hi: hi, lo: lo}
+}
+
+// mixLo is odd, so uint64(lo)*mixLo differs for every lo.
+const mixLo = 0x9e3779b97f4a7c15
+
+// keyBytes is the ID's 96 bits (see key).
+func keyBytes(id string) (b [12]byte) {
 	if u, ok := parseUUID(id); ok {
 		copy(b[0:6], u[0:6])
 		copy(b[6:12], u[10:16])
 		for i := range 4 {
 			b[6+i] ^= u[6+i]
 		}
-	} else {
-		sum := sha256.Sum256([]byte(id))
-		// A hashed key could equal a UUID's only by chance, as two hashed keys could.
-		copy(b[:], sum[:12])
+		return b
 	}
-	return key{hi: binary.BigEndian.Uint64(b[0:8]), lo: binary.BigEndian.Uint32(b[8:12])}
+	sum := sha256.Sum256([]byte(id))
+	// A hashed key could equal a UUID's only by chance, as two hashed keys could.
+	copy(b[:], sum[:12])
+	return b
 }
 
 // parseUUID decodes a UUID written as CloudTrail writes it: 36 characters, lower-case hex

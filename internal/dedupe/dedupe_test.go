@@ -4,6 +4,7 @@
 package dedupe
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -83,10 +84,11 @@ func TestIndexSameTimeAddedTwiceKeptOnce(t *testing.T) {
 
 func TestKeyUUIDAndOther(t *testing.T) {
 	u := "3038ebd2-c98a-4c65-9b6e-e22506292313"
+	b := keyBytes(u)
+	assert.Equal(t, byte(0x30), b[0])
+	assert.Equal(t, byte(0x13), b[11])
+	assert.Equal(t, byte(0x4c^0xe2), b[6], "the middle bytes are folded into the last ones")
 	k := toKey(u)
-	assert.Equal(t, byte(0x30), byte(k.hi>>56))
-	assert.Equal(t, byte(0x13), byte(k.lo))
-	assert.Equal(t, byte(0x4c^0xe2), byte(k.hi>>8), "the middle bytes are folded into the last ones")
 	assert.NotEqual(t, k, toKey("3038EBD2-C98A-4C65-9B6E-E22506292313"), "IDs differing in case stay apart")
 	assert.NotEqual(t, toKey("x"), toKey("y"))
 	assert.Equal(t, toKey("not-a-uuid"), toKey("not-a-uuid"))
@@ -191,18 +193,27 @@ func TestKeyUUIDEveryByteCounts(t *testing.T) {
 	}
 }
 
-// Two UUIDs that differ only in their last two bytes share their keys' first 64 bits, so
-// they share a map entry: the later one takes it, the earlier one is forgotten early (a
-// duplicate may pass, never a drop), a third ID with those 64 bits is not taken as seen,
-// and the earlier one's ring entry, when it leaves, does not take the later one with it.
+// idForKey is a UUID whose key is k.
+func idForKey(k key) string {
+	var b [12]byte
+	binary.BigEndian.PutUint64(b[0:8], k.hi^uint64(k.lo)*mixLo)
+	binary.BigEndian.PutUint32(b[8:12], k.lo)
+	// bytes 10..13 of the UUID are 0, so bytes 6..9 are the key bytes as they are
+	return fmt.Sprintf("%x-%x-%x-%x-00000000%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:12])
+}
+
+// Two IDs whose keys share their first 64 bits (rare: 2^-64 for two random IDs) share a
+// map entry: the later one takes it, the earlier one is forgotten early (a duplicate may
+// pass, never a drop), a third ID with those 64 bits is not taken as seen, and the earlier
+// one's ring entry, when it leaves, does not take the later one with it.
 func TestIndexKeysSharingFirst64Bits(t *testing.T) {
 	c := newClock()
 	x := New(time.Minute, 10, c.now)
-	a := "3038ebd2-c98a-4c65-9b6e-e22506290001"
-	b := "3038ebd2-c98a-4c65-9b6e-e22506290002"
-	never := "3038ebd2-c98a-4c65-9b6e-e22506290003"
-	require.Equal(t, toKey(a).hi, toKey(b).hi)
-	require.NotEqual(t, toKey(a), toKey(b))
+	ka := toKey("3038ebd2-c98a-4c65-9b6e-e22506292313")
+	a, b, never := idForKey(ka), idForKey(key{hi: ka.hi, lo: ka.lo + 1}), idForKey(key{hi: ka.hi, lo: ka.lo + 2})
+	require.Equal(t, ka, toKey(a))
+	require.Equal(t, key{hi: ka.hi, lo: ka.lo + 1}, toKey(b))
+	require.Equal(t, key{hi: ka.hi, lo: ka.lo + 2}, toKey(never))
 
 	x.Add(a)
 	assert.True(t, x.Contains(a))
@@ -279,9 +290,12 @@ func TestIndexMatchesModel(t *testing.T) {
 		m := &model{maxAge: maxAge, max: size, latest: map[string]int64{}}
 		ids := make([]string, 24)
 		for i := range ids {
-			if i%2 == 0 {
+			switch i % 3 {
+			case 0:
 				ids[i] = fmt.Sprintf("%08x-c98a-4c65-9b6e-e22506292313", r.Uint32())
-			} else {
+			case 1:
+				ids[i] = fmt.Sprintf("3038ebd2-c98a-4c65-9b6e-%012x", r.IntN(64))
+			default:
 				ids[i] = fmt.Sprintf("id-%d", i)
 			}
 		}
@@ -312,4 +326,25 @@ func TestIndexMatchesModel(t *testing.T) {
 			require.Equal(t, m.evicted, x.Evicted(), "seed %d step %d", seed, step)
 		}
 	}
+}
+
+// IDs that differ only in their last bytes (a counter at the end of a UUID, as in test
+// data and time-ordered generators) are all held: they do not crowd each other out of the
+// map by sharing its 64-bit key.
+func TestIndexIDsDifferingOnlyAtTheEnd(t *testing.T) {
+	x := New(time.Hour, 0, nil)
+	const n = 100_000
+	for i := range n {
+		x.Add(fmt.Sprintf("%08x-0000-4000-8000-%012x", 7, i))
+	}
+	assert.Equal(t, n, x.Len())
+	for i := range n {
+		if id := fmt.Sprintf("%08x-0000-4000-8000-%012x", 7, i); !x.Contains(id) {
+			t.Fatalf("%s was recorded and is not held", id)
+		}
+	}
+	for i := range 1000 {
+		x.Add(fmt.Sprintf("not-a-uuid-%d", i))
+	}
+	assert.Equal(t, n+1000, x.Len())
 }
