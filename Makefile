@@ -20,7 +20,7 @@ export AWS_EC2_METADATA_DISABLED := true
 export VERSITYGW_BIN   := $(CURDIR)/.tools/bin/versitygw
 export FAUXQS_LAUNCHER := $(CURDIR)/.tools/bin/fauxqs-launch
 
-.PHONY: all test test-steps vet lint generate check-generate check-tidy unit demo check-user-build fuzz reliability build awsemu run bench tools servers clean
+.PHONY: all test test-steps vet lint generate check-generate check-tidy unit demo check-user-build fuzz reliability build awsemu run bench perf-org tools servers clean
 
 all: build
 
@@ -96,34 +96,61 @@ $(TRACEDCLIENT): demo/go.mod $(shell find demo/cmd/tracedclient -name '*.go' -no
 $(OTLPFILE): demo/go.mod $(shell find demo/otlpfile demo/cmd/otlpfile -name '*.go' -not -name '*_test.go')
 	cd demo && $(GO) build -o $(CURDIR)/$(OTLPFILE) ./cmd/otlpfile
 
-$(AWSEMU): demo/go.mod $(shell find internal/awsemu demo/lmemu demo/cmd/awsemu -name '*.go' -not -name '*_test.go' 2>/dev/null)
+$(AWSEMU): demo/go.mod $(shell find internal/awsemu demo/lmemu demo/trailfeed demo/cmd/awsemu -name '*.go' -not -name '*_test.go' 2>/dev/null)
 	cd demo && $(GO) build -o $(CURDIR)/$(AWSEMU) ./cmd/awsemu
 
 # The main job on the embedded default: the emulator with an hour of Lookout for Metrics
-# history, the collector printing every log record it polls from it (and sending it to
+# history, the collector printing every log record it receives from it (and sending it to
 # bin/otlpfile, which keeps it in build/run/logs.json), and two traced clients (otelaws,
 # and the X-Ray SDK, whose segments tracedclient turns into spans) making live calls
-# whose records arrive stamped with their trace. Ctrl-C stops everything.
-RUN_ADDR ?= 127.0.0.1:4566
-run: $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT) $(OTLPFILE) $(RUNVIEW)
-	@mkdir -p build/run && rm -f build/run/logs.json
+# whose records arrive stamped with their trace. The real-time path runs beside
+# LookupEvents: versitygw (S3) and fauxqs (SQS) on loopback, the emulator sending each call
+# at once as an EventBridge event and every RUN_TRAIL_INTERVAL as trail files with S3
+# notifications, all on one queue that the receiver's sqs input reads; both inputs share
+# one de-duplication index, so each call is shown once, seconds after it was made (the
+# AFTER column), while LookupEvents shows it only after RUN_DELIVERY_MIN..MAX. Ctrl-C
+# stops everything.
+RUN_ADDR           ?= 127.0.0.1:4566
+RUN_S3_ADDR        ?= 127.0.0.1:4567
+RUN_SQS_ADDR       ?= 127.0.0.1:4568
+RUN_TRAIL_INTERVAL ?= 10s
+RUN_DELIVERY_MIN   ?= 30s
+RUN_DELIVERY_MAX   ?= 60s
+# testdata/run.yaml names the same addresses and queue.
+RUN_QUEUE_URL      := http://$(RUN_SQS_ADDR)/000000000000/cloudtrail-events
+RUN_KEY            := AKIAIOSFODNN7EXAMPLE
+RUN_SECRET         := emulator-does-not-check
+run: servers $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT) $(OTLPFILE) $(RUNVIEW)
+	@rm -rf build/run && mkdir -p build/run/s3/root build/run/s3/sidecar
 	@set +e; \
+	trap 'kill -TERM $$emu $$sink $$col $$otel $$xray $$view $$s3 $$sqs 2>/dev/null; wait 2>/dev/null' EXIT; \
+	ROOT_ACCESS_KEY=$(RUN_KEY) ROOT_SECRET_KEY=$(RUN_SECRET) $(VERSITYGW_BIN) --port $(RUN_S3_ADDR) \
+		posix --sidecar $(CURDIR)/build/run/s3/sidecar $(CURDIR)/build/run/s3/root > build/run/versitygw.log 2>&1 & s3=$$!; \
+	FAUXQS_PORT=$(lastword $(subst :, ,$(RUN_SQS_ADDR))) $(FAUXQS_LAUNCHER) > build/run/fauxqs.log 2>&1 & sqs=$$!; \
+	for i in $$(seq 100); do grep -q "listening" build/run/versitygw.log && grep -q "listening" build/run/fauxqs.log && break; sleep 0.1; done; \
+	grep -q "listening" build/run/versitygw.log || { cat build/run/versitygw.log; exit 1; }; \
+	grep -q "listening" build/run/fauxqs.log || { cat build/run/fauxqs.log; exit 1; }; \
+	AWS_ACCESS_KEY_ID=$(RUN_KEY) AWS_SECRET_ACCESS_KEY=$(RUN_SECRET) \
 	$(AWSEMU) -addr $(RUN_ADDR) -seed-events 200 -seed-span 1h \
-		-delivery-delay-min 5s -delivery-delay-max 30s > build/run/awsemu.log 2>&1 & emu=$$!; \
+		-delivery-delay-min $(RUN_DELIVERY_MIN) -delivery-delay-max $(RUN_DELIVERY_MAX) \
+		-sqs-endpoint http://$(RUN_SQS_ADDR) -s3-endpoint http://$(RUN_S3_ADDR) -feed-create \
+		-eventbridge-queue-url $(RUN_QUEUE_URL) -trail-queue-url $(RUN_QUEUE_URL) -trail-interval $(RUN_TRAIL_INTERVAL) \
+		> build/run/awsemu.log 2>&1 & emu=$$!; \
 	$(OTLPFILE) -addr 127.0.0.1:4319 -out build/run/logs.json > build/run/otlpfile.log 2>&1 & sink=$$!; \
-	trap 'kill -TERM $$emu $$sink $$col $$otel $$xray $$view 2>/dev/null; wait 2>/dev/null' EXIT; \
-	for i in $$(seq 50); do grep -q "listening" build/run/awsemu.log && grep -q "listening" build/run/otlpfile.log && break; sleep 0.1; done; \
+	for i in $$(seq 100); do grep -q "listening" build/run/awsemu.log && grep -q "listening" build/run/otlpfile.log && break; sleep 0.1; done; \
 	grep -q "listening" build/run/awsemu.log || { cat build/run/awsemu.log; exit 1; }; \
 	grep -q "listening" build/run/otlpfile.log || { cat build/run/otlpfile.log; exit 1; }; \
-	AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=emulator-does-not-check \
+	AWS_ACCESS_KEY_ID=$(RUN_KEY) AWS_SECRET_ACCESS_KEY=$(RUN_SECRET) \
 	AWS_ENDPOINT_URL_STS=http://$(RUN_ADDR) AWS_REGION=us-east-1 \
 		$(OTELCOL) --config testdata/run.yaml > build/run/otelcol.log 2>&1 & col=$$!; \
 	( sleep 3; exec $(TRACEDCLIENT) -endpoint http://$(RUN_ADDR) -mode otel -calls 1000000 -rate 0.5 \
 		-otlp-endpoint http://127.0.0.1:4318 ) > build/run/tracedclient-otel.log 2>&1 & otel=$$!; \
 	( sleep 3; exec $(TRACEDCLIENT) -endpoint http://$(RUN_ADDR) -mode xray -calls 1000000 -rate 0.25 \
 		-xray-otlp-endpoint http://127.0.0.1:4318 -access-key ASIADEPLOY0000000003 ) > build/run/tracedclient-xray.log 2>&1 & xray=$$!; \
-	echo "One line per CloudTrail record; the full records (OTLP JSON) are in build/run/logs.json,"; \
-	echo "the collector's own log in build/run/otelcol.log. Ctrl-C stops everything."; \
+	echo "One line per CloudTrail record (AFTER: how long after the call it arrived); the full records"; \
+	echo "(OTLP JSON) are in build/run/logs.json, the collector's own log in build/run/otelcol.log."; \
+	echo "Live calls arrive in seconds over SQS (EventBridge events, trail files every $(RUN_TRAIL_INTERVAL)),"; \
+	echo "each once; LookupEvents would show them after $(RUN_DELIVERY_MIN)-$(RUN_DELIVERY_MAX). Ctrl-C stops everything."; \
 	$(RUNVIEW) -file build/run/logs.json & view=$$!; \
 	wait $$col; status=$$?; \
 	[ $$status -eq 0 ] || [ $$status -eq 130 ] || [ $$status -eq 143 ] || { tail -20 build/run/otelcol.log; exit $$status; }
@@ -151,18 +178,33 @@ reliability: $(OTELCOL) $(AWSEMU)
 		AWSEMU_BIN=$(CURDIR)/$(AWSEMU) $(GO) test -count=1 -timeout 60m -run 'TestReliability' ./e2e
 	@cat build/reliability.txt
 
-# Go benchmarks (medians of 6 runs, by benchstat), then the process-level runs against the
-# emulator: backfill throughput, scale across streams, memory, latency. One table each.
+# Go benchmarks (medians of 6 runs, by benchstat); the translator against a stand-in of the
+# contrib CloudTrail unmarshaler's design on the mixed corpus (bench/contribstandin, a module
+# of its own, whose test first checks that both set the same attributes), one column per
+# implementation, on one core (GOMAXPROCS=1) and on two; then the process-level runs against
+# the emulator: backfill throughput, scale across streams, memory, latency. One table each.
 BENCHSTAT := $(TOOLS_BIN)/benchstat
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 bench: servers $(OTELCOL) $(AWSEMU) $(BENCHSTAT)
 	@mkdir -p build
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./internal/... ./processor/... > build/bench.txt
 	$(BENCHSTAT) build/bench.txt
+	cd bench/contribstandin && GOWORK=off $(GO) test -count=1 . && \
+		GOWORK=off $(GO) test -run '^$$' -bench . -benchmem -count 6 -cpu 1,2 . > $(CURDIR)/build/bench-standin.txt
+	$(BENCHSTAT) -col /impl build/bench-standin.txt
 	SQS_BIG_FILE_MB=1024 $(GO) test -count=1 -run TestBigTrailFileBoundedMemory -v ./internal/sqsinput | grep -E 'streamed|^(ok|FAIL|---)'
 	cd demo && E2E_PERF=1 E2E_PERF_REPORT=$(CURDIR)/build/perf.txt OTELCOL_BIN=$(CURDIR)/$(OTELCOL) \
 		AWSEMU_BIN=$(CURDIR)/$(AWSEMU) $(GO) test -count=1 -timeout 60m -run 'TestPerf' ./e2e
 	@cat build/perf.txt
+
+# Issue 11's organisation-scale run, alone (bench skips it): 50 accounts x 17 regions, an
+# hour of history each: up to an hour, and 6 GB of emulator memory or more. E2E_ORG_ACCOUNTS,
+# E2E_ORG_REGIONS, E2E_ORG_HISTORY and E2E_ORG_STEADY shrink it (demo/e2e/perf_org_test.go).
+perf-org: $(OTELCOL) $(AWSEMU)
+	@mkdir -p build
+	cd demo && E2E_PERF=1 E2E_PERF_ORG=1 E2E_PERF_REPORT=$(CURDIR)/build/perf-org.txt OTELCOL_BIN=$(CURDIR)/$(OTELCOL) \
+		AWSEMU_BIN=$(CURDIR)/$(AWSEMU) $(GO) test -count=1 -timeout 120m -run 'TestPerfOrganization' -v ./e2e
+	@cat build/perf-org.txt
 
 tools: $(GOLANGCI_LINT) $(BUILDER) $(BENCHSTAT) servers
 

@@ -27,7 +27,7 @@ func TestPerfScaleAcrossStreams(t *testing.T) {
 		"-delivery-delay-min", "0", "-delivery-delay-max", "0")
 	began := time.Now()
 	col := startPerfCollector(t, otelcol, emu.url, perfSettings{regions: "[" + strings.Join(regions, ",") + "]",
-		sources: "[" + strings.Join(sources, ",") + "]", startAt: "2h", pollInterval: "1m", exporter: "otlphttp/output", rps: 2})
+		sources: "[" + strings.Join(sources, ",") + "]", startAt: "2h", pollInterval: "1m", exporter: "otlp_http/output", rps: 2})
 	tl := startTailer(t, col.output, 100*time.Millisecond)
 	total := perStream * len(regions) * len(sources)
 	require.Eventually(t, func() bool { return tl.count() >= total }, 15*time.Minute, 500*time.Millisecond)
@@ -108,7 +108,7 @@ func TestPerfLatency(t *testing.T) {
 	emu := startEmulator(t, emuBin, "-rps", "2", "-workload-rate", "2", "-workload-duration", workload.String(),
 		"-delivery-delay-min", "1s", "-delivery-delay-max", "5s")
 	col := startPerfCollector(t, otelcol, emu.url, perfSettings{regions: "[us-east-1]",
-		sources: "[lookoutmetrics.amazonaws.com]", startAt: "1m", pollInterval: "5s", exporter: "otlphttp/output", rps: 2})
+		sources: "[lookoutmetrics.amazonaws.com]", startAt: "1m", pollInterval: "5s", exporter: "otlp_http/output", rps: 2})
 	tl := startTailer(t, col.output, 20*time.Millisecond)
 	time.Sleep(workload + 15*time.Second)
 	seen := tl.snapshot()

@@ -54,7 +54,7 @@ func TestPerfBackfillThroughput(t *testing.T) {
 		"-delivery-delay-min", "0", "-delivery-delay-max", "0")
 	began := time.Now()
 	col := startPerfCollector(t, otelcol, emu.url, perfSettings{regions: "[us-east-1]",
-		sources: "[lookoutmetrics.amazonaws.com]", startAt: "2h", pollInterval: "1m", exporter: "otlphttp/output", rps: 2})
+		sources: "[lookoutmetrics.amazonaws.com]", startAt: "2h", pollInterval: "1m", exporter: "otlp_http/output", rps: 2})
 	tl := startTailer(t, col.output, 100*time.Millisecond)
 	require.Eventually(t, func() bool { return tl.count() >= n }, 10*time.Minute, 200*time.Millisecond)
 	last := latestArrival(tl.snapshot())

@@ -31,6 +31,8 @@ type FeedOptions struct {
 	Ticks <-chan time.Time
 	// Start is where the fed span begins. Default: Clock() when Feed starts.
 	Start time.Time
+	// Lazy adds awsemu.NewLazyRecord events (see SeedOptions.Lazy).
+	Lazy bool
 }
 
 // feedStream is one account-region-source being fed.
@@ -62,7 +64,7 @@ func Feed(ctx context.Context, st *awsemu.Store, opts FeedOptions) int {
 			for _, src := range opts.Sources {
 				seed := opts.Seed + uint64(len(streams))
 				streams = append(streams, &feedStream{
-					gen: newSeedGen(seedDefaults(SeedOptions{Account: a, Region: r, EventSource: src, Seed: seed})),
+					gen: newSeedGen(seedDefaults(SeedOptions{Account: a, Region: r, EventSource: src, Seed: seed, Lazy: opts.Lazy})),
 					rng: rand.New(rand.NewPCG(seed, 0x5eed))})
 			}
 		}

@@ -59,3 +59,27 @@ func TestFeedAddsLiveEventsPerAccountRegion(t *testing.T) {
 func TestFeedWithoutRateAddsNothing(t *testing.T) {
 	assert.Zero(t, Feed(context.Background(), awsemu.NewStore(), FeedOptions{}))
 }
+
+// A lazy feed adds the same events as an eager one, records built on demand.
+func TestLazyFeedAddsTheSameEvents(t *testing.T) {
+	feed := func(lazy bool) []*awsemu.Event {
+		st := awsemu.NewStore()
+		ticks := make(chan time.Time)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan int)
+		go func() {
+			done <- Feed(ctx, st, FeedOptions{Rate: 3, Clock: func() time.Time { return t0.Add(2 * time.Second) },
+				Ticks: ticks, Seed: 7, Start: t0, Lazy: lazy})
+		}()
+		ticks <- t0 // one tick: the events of (t0, t0+2s]
+		cancel()
+		assert.Equal(t, 6, <-done)
+		return st.All()
+	}
+	eager, lazy := feed(false), feed(true)
+	require.Len(t, lazy, len(eager))
+	for i := range eager {
+		assert.Empty(t, lazy[i].CloudTrailEvent)
+		assert.Equal(t, eager[i].CloudTrailEvent, lazy[i].Record())
+	}
+}

@@ -38,6 +38,9 @@ type SeedOptions struct {
 	Seed uint64
 	// BatchSize is the number of events per Store.Add. Default 100000.
 	BatchSize int
+	// Lazy adds awsemu.NewLazyRecord events: the records' JSON is built only when
+	// LookupEvents returns them, for about 40% of the memory (millions of events).
+	Lazy bool
 }
 
 // SeedLookoutMetrics adds opts.Events realistic Lookout for Metrics CloudTrail records
@@ -159,6 +162,9 @@ func (g *seedGen) event(rng *rand.Rand, at time.Time) awsemu.Event {
 		spec.ErrorCode, spec.ErrorMessage = "TooManyRequestsException", "Rate exceeded"
 	default:
 		spec.ResponseElementsJSON = call.response
+	}
+	if g.opts.Lazy {
+		return awsemu.NewLazyRecord(spec)
 	}
 	return awsemu.NewRecord(spec)
 }

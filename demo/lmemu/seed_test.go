@@ -5,6 +5,7 @@ package lmemu
 
 import (
 	"encoding/json"
+	"runtime"
 	"testing"
 	"time"
 
@@ -94,4 +95,31 @@ func BenchmarkSeedLookoutMetrics(b *testing.B) {
 	for b.Loop() {
 		SeedLookoutMetrics(awsemu.NewStore(), SeedOptions{Events: 100_000, End: t0, Seed: 1})
 	}
+}
+
+// Lazy seeding holds the same events, records included, in well under half the memory.
+func TestLazySeedIsTheSameInLessMemory(t *testing.T) {
+	opts := SeedOptions{Events: 20_000, End: t0, Span: time.Hour, Seed: 5}
+	heap := func(seed func() *awsemu.Store) (*awsemu.Store, uint64) {
+		var a, b runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&a)
+		st := seed()
+		runtime.GC()
+		runtime.ReadMemStats(&b)
+		return st, b.HeapAlloc - min(a.HeapAlloc, b.HeapAlloc)
+	}
+	eager, eagerBytes := heap(func() *awsemu.Store { st := awsemu.NewStore(); SeedLookoutMetrics(st, opts); return st })
+	opts.Lazy = true
+	lazy, lazyBytes := heap(func() *awsemu.Store { st := awsemu.NewStore(); SeedLookoutMetrics(st, opts); return st })
+	e, l := eager.All(), lazy.All()
+	require.Len(t, l, len(e))
+	for i := range e {
+		require.Empty(t, l[i].CloudTrailEvent)
+		require.Equal(t, e[i].CloudTrailEvent, l[i].Record())
+		require.Equal(t, e[i].EventID, l[i].EventID)
+	}
+	t.Logf("heap per event: %d B eager, %d B lazy", eagerBytes/20_000, lazyBytes/20_000)
+	assert.Less(t, lazyBytes, eagerBytes/2)
+	runtime.KeepAlive(eager)
 }

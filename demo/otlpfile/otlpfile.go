@@ -3,7 +3,7 @@
 
 // Package otlpfile is an OTLP/HTTP logs endpoint that appends every request it accepts
 // to a writer as one line of OTLP JSON, the format of the contrib file exporter. The
-// demo's collectors export to it with the core otlphttp exporter, so the end-to-end
+// demo's collectors export to it with the core otlp_http exporter, so the end-to-end
 // tests and `make run` read their output from a file without a file exporter in the
 // distribution.
 package otlpfile

@@ -86,13 +86,13 @@ func (s *Server) render(ev *Event, malformedRate float64) eventOut {
 		EventTime:       float64(ev.EventTime.UnixMilli()) / 1000,
 		EventSource:     ev.EventSource,
 		Username:        ev.Username,
-		CloudTrailEvent: ev.CloudTrailEvent,
+		CloudTrailEvent: ev.Record(),
 	}
 	for _, r := range ev.Resources {
 		out.Resources = append(out.Resources, resourceOut(r))
 	}
 	if malformed(malformedRate, s.faults.seed, ev.EventID) {
-		out.CloudTrailEvent = malform(ev.CloudTrailEvent)
+		out.CloudTrailEvent = malform(out.CloudTrailEvent)
 	}
 	return out
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -104,4 +106,33 @@ func TestNewInsightRecord(t *testing.T) {
 	assert.Equal(t, "PutObject", details["eventName"])
 	assert.Equal(t, "ApiCallRateInsight", details["insightType"])
 	assert.Empty(t, ev.Username)
+}
+
+// A lazy record is the same event: LookupEvents returns the JSON NewRecord builds, and
+// the malformed-record fault still cuts it.
+func TestLazyRecordIsTheSameRecord(t *testing.T) {
+	spec := RecordSpec{EventTime: t0.Add(-time.Minute), EventID: "11111111-2222-4333-8444-555555555555",
+		RequestID: "66666666-7777-4888-9999-000000000000", IdentityType: IdentityAssumedRole, Username: "s",
+		RequestParametersJSON: json.RawMessage(`{"detectorArn":"arn:x"}`), ErrorCode: "AccessDenied",
+		ErrorMessage: "no", Resources: []Resource{{"AWS::LookoutMetrics::AnomalyDetector", "arn:aws:lookoutmetrics:x"}}}
+	eager, lazy := NewRecord(spec), NewLazyRecord(spec)
+	want := eager.CloudTrailEvent
+	assert.Empty(t, lazy.CloudTrailEvent, "nothing built up front")
+	assert.Equal(t, want, lazy.Record())
+	assert.Equal(t, want, eager.Record())
+	lazy.lazy, eager.CloudTrailEvent = nil, ""
+	assert.Equal(t, eager, lazy, "every other field as NewRecord sets it")
+
+	h := newHarness(t, Options{})
+	h.srv.Store().Add(NewLazyRecord(spec))
+	out, err := lookup(t, h.client(testAKID), &cloudtrail.LookupEventsInput{})
+	require.NoError(t, err)
+	require.Len(t, out.Events, 1)
+	assert.Equal(t, want, aws.ToString(out.Events[0].CloudTrailEvent))
+
+	h.srv.SetFaults(Faults{MalformedRate: 1})
+	out, err = lookup(t, h.client(testAKID), &cloudtrail.LookupEventsInput{})
+	require.NoError(t, err)
+	require.Len(t, out.Events, 1)
+	assert.Equal(t, malform(want), aws.ToString(out.Events[0].CloudTrailEvent))
 }

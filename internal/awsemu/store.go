@@ -52,7 +52,7 @@ type Resource struct {
 }
 
 // Event is one CloudTrail event held by the emulator. CloudTrailEvent is the record's
-// JSON exactly as LookupEvents returns it. VisibleAt is when LookupEvents starts to
+// JSON exactly as LookupEvents returns it (Record: empty for a NewLazyRecord event). VisibleAt is when LookupEvents starts to
 // return it (eventTime plus the delivery delay). Insight marks a CloudTrail Insights
 // event: LookupEvents returns it only when asked for EventCategory "insight", and
 // returns other events only when no EventCategory is given.
@@ -71,6 +71,8 @@ type Event struct {
 	CloudTrailEvent string
 	VisibleAt       time.Time
 	Insight         bool
+
+	lazy *RecordSpec // NewLazyRecord: the record is built from it on demand
 }
 
 // Store holds CloudTrail events per account and region, sorted newest first, the order

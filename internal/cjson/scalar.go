@@ -5,6 +5,7 @@ package cjson
 
 import (
 	"encoding/json"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode"
@@ -21,6 +22,29 @@ var plainStringByte = func() (t [256]bool) {
 	return t
 }()
 
+// load64 is the eight bytes of s from i, the first in the lowest byte (the compiler makes
+// it one load).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// specialBytes has the high bit of a byte of x set if that byte is one plainStringByte
+// rejects ('"', '\\', below 0x20, from 0x80), or if a lower byte is; its lowest set bit
+// is in the first such byte. Zero: the eight bytes are all plain.
+func specialBytes(x uint64) uint64 {
+	below := x - 0x20*ones
+	quote := (x ^ '"'*ones) - ones
+	backslash := (x ^ '\\'*ones) - ones
+	return (below | quote | backslash | x) & highs
+}
+
 // scanString checks the JSON string at p.pos and moves past it. It returns
 // the offset of the string's contents (which end before p.pos-1) and its
 // flags. The string is checked as encoding/json checks it: control
@@ -31,6 +55,19 @@ func (p *Parser) scanString() (start int, flags uint8, err error) {
 	start = p.pos + 1
 	badEscape := false
 	for i := start; i < len(data); {
+		// Eight bytes at a time while none of them needs a look.
+		for i+8 <= len(data) {
+			special := specialBytes(load64(data, i))
+			if special == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(special) / 8
+			break
+		}
+		if i >= len(data) {
+			break
+		}
 		c := data[i]
 		if plainStringByte[c] {
 			i++

@@ -5,6 +5,7 @@ package cjson
 
 import (
 	"encoding/json"
+	"math/bits"
 	"strconv"
 	"testing"
 
@@ -53,6 +54,39 @@ func TestParseIntMatchesStrconv(t *testing.T) {
 		assert.Equal(t, err == nil, ok, s)
 		if ok {
 			assert.Equal(t, want, got, s)
+		}
+	}
+}
+
+// specialBytes agrees with plainStringByte: for every byte value at every position among
+// plain bytes, it flags exactly the first non-plain byte as its lowest set bit, and
+// nothing when all eight are plain.
+func TestSpecialBytes(t *testing.T) {
+	for c := range 256 {
+		for pos := range 8 {
+			var buf [8]byte
+			for k := range buf {
+				buf[k] = 'a' + byte(k)
+			}
+			buf[pos] = byte(c)
+			got := specialBytes(load64(string(buf[:]), 0))
+			if plainStringByte[c] {
+				if got != 0 {
+					t.Fatalf("byte 0x%02x at %d: flagged %#x, want none", c, pos, got)
+				}
+				continue
+			}
+			if got == 0 || bits.TrailingZeros64(got)/8 != pos {
+				t.Fatalf("byte 0x%02x at %d: flagged %#x, want the first at byte %d", c, pos, got, pos)
+			}
+		}
+	}
+	// Below the first special byte, a borrow cannot hide it: every plain byte before a
+	// control byte, quote or backslash leaves it first.
+	for _, c := range []byte{0x00, 0x1f, '"', '\\', 0x80, 0xff} {
+		s := string([]byte{' ', '!', '#', '[', ']', '~', 0x7f, c})
+		if got := specialBytes(load64(s, 0)); bits.TrailingZeros64(got)/8 != 7 {
+			t.Fatalf("byte 0x%02x after plain bytes: flagged %#x", c, got)
 		}
 	}
 }

@@ -404,7 +404,7 @@ const NoValue = -1
 // of its last (see pcommon.Map.PutEmpty). The result is valid until the next call.
 func (p *Parser) Members(obj int) []Member {
 	ms := p.members[:0]
-	var seen uint64 // a bit per key length mod 64, to skip most duplicate searches
+	var seen [2]uint64 // a bit per keyBit of the keys so far, to skip most duplicate searches
 	j := obj + 1
 	for range p.Tape[obj].N {
 		kt := &p.Tape[j]
@@ -416,8 +416,8 @@ func (p *Parser) Members(obj int) []Member {
 			j = p.Skip(val)
 		}
 		dup := -1
-		if bit := uint64(1) << (len(key) & 63); seen&bit == 0 {
-			seen |= bit
+		if w, bit := keyBit(key); seen[w]&bit == 0 {
+			seen[w] |= bit
 		} else {
 			dup = findKey(ms, key)
 		}
@@ -432,6 +432,17 @@ func (p *Parser) Members(obj int) []Member {
 	}
 	p.members = ms[:0]
 	return ms
+}
+
+// keyBit is a bit of a 128-bit set (word w) that depends on key's length and its first
+// and last bytes: equal keys have the same bit, and the keys of a CloudTrail object
+// seldom share one.
+func keyBit(key string) (w int, bit uint64) {
+	h := uint(len(key))
+	if h > 0 {
+		h = h*31 + uint(key[0])*7 + uint(key[len(key)-1])
+	}
+	return int(h>>6) & 1, 1 << (h & 63)
 }
 
 func findKey(ms []Member, key string) int {

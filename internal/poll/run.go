@@ -42,13 +42,16 @@ func jitter(d time.Duration) time.Duration {
 type Timer func(d time.Duration) <-chan time.Time
 
 // Run polls now and then every interval until ctx ends, retrying failures sooner (see
-// RetryDelay). report sees every poll's result.
+// RetryDelay). report sees every poll's result. Successful polls start every interval
+// (a poll that took longer than interval is followed at once), so an event waits at most
+// interval for the poll that reads it, however long the polls take.
 func (s *Stream) Run(ctx context.Context, interval time.Duration, after Timer, report func(error)) {
 	if after == nil {
 		after = time.After
 	}
 	failures := 0
 	for {
+		began := s.deps.Now()
 		err := s.Poll(ctx)
 		if ctx.Err() != nil {
 			return
@@ -62,6 +65,8 @@ func (s *Stream) Run(ctx context.Context, interval time.Duration, after Timer, r
 		wait := RetryDelay(interval, failures, err)
 		if failures > 0 {
 			wait = jitter(wait)
+		} else {
+			wait = max(wait-s.deps.Now().Sub(began), 0)
 		}
 		select {
 		case <-ctx.Done():

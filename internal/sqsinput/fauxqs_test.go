@@ -106,7 +106,7 @@ func TestFauxqsEveryMessageKind(t *testing.T) {
 	}
 	f.send(t, q, fmt.Sprintf(`{"s3Bucket":%q,"s3ObjectKey":[%q]}`, bucket, keys["ct"]))
 	f.send(t, q, fmt.Sprintf(`{"version":"0","id":"1","detail-type":"Object Created","source":"aws.s3","account":"123456789012","region":"us-east-1",`+
-		`"detail":{"bucket":{"name":%q},"object":{"key":%q}}}`, bucket, keys["eb"]))
+		`"detail":{"bucket":{"name":%q},"object":{"key":%q}}}`, bucket, strings.ReplaceAll(keys["eb"], " ", "%20")))
 	f.send(t, q, string(readMessage(t, "eventbridge-api-call.json")))
 	f.send(t, q, string(readMessage(t, "s3-test-event.json")))
 	f.send(t, q, "junk")

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -35,14 +36,14 @@ func (in *Input) handle(ctx context.Context, d Delivery) {
 			zap.Int("receive_count", d.ReceiveCount), zap.Error(err))
 		return
 	}
-	// Everything was delivered: delete even when shutdown began meanwhile (the index
-	// that would drop its records as duplicates does not outlive the process), then
-	// within releaseTimeout.
-	dctx, cancel := ctx, context.CancelFunc(func() {})
-	if ctx.Err() != nil {
-		dctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
-	}
+	// Everything was delivered: delete even when shutdown began meanwhile or begins
+	// while the call is in flight (the index that would drop its records as duplicates
+	// does not outlive the process), then within releaseTimeout.
+	// A call without an answer is given up after ReadIdleTimeout.
+	dctx, cancel := afterShutdown(ctx, releaseTimeout)
+	dctx, cancelCall := context.WithTimeout(dctx, in.set.ReadIdleTimeout)
 	err = in.deps.Queue.Delete(dctx, d.ReceiptHandle)
+	cancelCall()
 	cancel()
 	if err != nil {
 		// Everything was delivered; the message comes back and its records are dropped
@@ -60,23 +61,26 @@ func (in *Input) handle(ctx context.Context, d Delivery) {
 }
 
 // heartbeat extends the message's visibility every half timeout while it is in work.
-// The returned function stops it and waits for it.
+// The returned function stops it, ending an extension in flight, and waits for it; each
+// extension may take at most half the timeout (by then the next one is due).
 func (in *Input) heartbeat(ctx context.Context, d Delivery) func() {
 	vis := in.set.VisibilityTimeout
-	t := in.deps.NewTicker(max(vis/2, time.Millisecond))
-	done := make(chan struct{})
+	interval := max(vis/2, time.Millisecond)
+	t := in.deps.NewTicker(interval)
+	ctx, cancel := context.WithCancel(ctx)
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
 		for {
 			select {
 			case <-t.C():
-				if err := in.deps.Queue.ChangeVisibility(ctx, d.ReceiptHandle, vis); err != nil && ctx.Err() == nil {
+				cctx, ccancel := context.WithTimeout(ctx, interval)
+				err := in.deps.Queue.ChangeVisibility(cctx, d.ReceiptHandle, vis)
+				ccancel()
+				if err != nil && ctx.Err() == nil {
 					in.deps.Logger.Debug("Failed to extend an SQS message's visibility",
 						zap.String("message_id", d.ID), zap.Error(err))
 				}
-			case <-done:
-				return
 			case <-ctx.Done():
 				return
 			}
@@ -84,8 +88,34 @@ func (in *Input) heartbeat(ctx context.Context, d Delivery) func() {
 	}()
 	return func() {
 		t.Stop()
-		close(done)
+		cancel()
 		<-stopped
+	}
+}
+
+// afterShutdown returns a context that outlives ctx by grace: it ends grace after ctx
+// ends (grace from now when ctx has ended already), or when the returned func is called.
+func afterShutdown(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
+	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var mu sync.Mutex
+	var timer *time.Timer
+	finished := false
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if !finished {
+			timer = time.AfterFunc(grace, cancel)
+		}
+	})
+	return dctx, func() {
+		stop()
+		mu.Lock()
+		finished = true
+		if timer != nil {
+			timer.Stop()
+		}
+		mu.Unlock()
+		cancel()
 	}
 }
 
@@ -106,15 +136,25 @@ func (in *Input) work(ctx context.Context, msg Message) error {
 		return s.flush()
 	case KindS3Event, KindCloudTrailNotification, KindEventBridgeObject:
 		var errs []error
+		failed := 0
 		for _, obj := range msg.Objects {
 			if err := in.readObject(ctx, obj); err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				errs = append(errs, fmt.Errorf("s3://%s/%s: %w", obj.Bucket, obj.Key, err))
+				if failed++; failed <= maxObjectErrors {
+					errs = append(errs, fmt.Errorf("s3://%s/%s: %w", obj.Bucket, obj.Key, err))
+				}
 			}
+		}
+		if failed > maxObjectErrors {
+			// One log line and one status need not carry a thousand errors.
+			errs = append(errs, fmt.Errorf("and %d more of the %d objects failed", failed-maxObjectErrors, len(msg.Objects)))
 		}
 		return errors.Join(errs...)
 	}
 	return nil // test events and unknown messages are deleted
 }
+
+// maxObjectErrors is how many of a message's failed objects its error names.
+const maxObjectErrors = 3

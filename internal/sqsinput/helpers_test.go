@@ -34,6 +34,11 @@ type fakeQueue struct {
 	deleted  []string
 	visCalls []visCall
 	received int
+	// hangVisibility makes ChangeVisibility calls of a timeout > 0 wait for their context.
+	hangVisibility bool
+	// deleteEntered, when set, is closed by the first Delete, which then waits for
+	// deleteGate (or its context) and fails if its context ended meanwhile.
+	deleteEntered, deleteGate chan struct{}
 }
 
 type visCall struct {
@@ -72,17 +77,36 @@ func (q *fakeQueue) Receive(ctx context.Context, n int, _, _ time.Duration) ([]D
 	return out, nil
 }
 
-func (q *fakeQueue) Delete(_ context.Context, rh string) error {
+func (q *fakeQueue) Delete(ctx context.Context, rh string) error {
+	q.mu.Lock()
+	entered, gate := q.deleteEntered, q.deleteGate
+	q.deleteEntered = nil
+	q.mu.Unlock()
+	if entered != nil {
+		close(entered)
+		select {
+		case <-gate:
+		case <-ctx.Done():
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.deleted = append(q.deleted, rh)
 	return nil
 }
 
-func (q *fakeQueue) ChangeVisibility(_ context.Context, rh string, d time.Duration) error {
+func (q *fakeQueue) ChangeVisibility(ctx context.Context, rh string, d time.Duration) error {
 	q.mu.Lock()
-	defer q.mu.Unlock()
 	q.visCalls = append(q.visCalls, visCall{rh, d})
+	hang := q.hangVisibility && d > 0
+	q.mu.Unlock()
+	if hang {
+		<-ctx.Done()
+		return ctx.Err()
+	}
 	return nil
 }
 
@@ -108,6 +132,16 @@ type s3Server struct {
 	gets    []string // "region bucket/key" of every request
 	// hold, when set, is called in the middle of a body (after half of it was sent).
 	hold func(r *http.Request)
+	// holdHeaders, when set, is called before anything of the answer is sent.
+	holdHeaders func(r *http.Request)
+	// fail answers every request for a bucket with this error instead.
+	fail map[string]s3Failure
+}
+
+// s3Failure is an S3 error answer.
+type s3Failure struct {
+	status int
+	code   string
 }
 
 var scopeRE = regexp.MustCompile(`Credential=[^/]+/\d{8}/([a-z0-9-]+)/s3/`)
@@ -138,12 +172,20 @@ func (s *s3Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.gets = append(s.gets, signed+" "+path)
 	region, known := s.regions[bucket]
 	content, ok := s.objects[path]
-	hold := s.hold
+	hold, holdHeaders := s.hold, s.holdHeaders
+	failure, failing := s.fail[bucket]
 	s.mu.Unlock()
+	if holdHeaders != nil {
+		holdHeaders(r)
+	}
 	w.Header().Set("x-amz-request-id", "TESTREQ")
 	switch {
 	case r.Method != http.MethodGet:
 		w.WriteHeader(http.StatusMethodNotAllowed)
+	case failing:
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(failure.status)
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>%s</Code><Message>test</Message></Error>`, failure.code)
 	case known && signed != region:
 		w.Header().Set("x-amz-bucket-region", region)
 		w.Header().Set("Content-Type", "application/xml")

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -474,4 +475,108 @@ func TestUnredactableRecordIsDropped(t *testing.T) {
 	require.Equal(t, []string{"ok"}, next.accepted())
 	assert.NotContains(t, next.records[0].Body().Str(), "secret")
 	assert.Equal(t, 1, metrics.get("records redaction_dropped"))
+}
+
+// A message that names one object twice reads it once: a record without an eventID,
+// which the index cannot recognise, is not emitted twice.
+func TestSameObjectTwiceInOneMessageIsReadOnce(t *testing.T) {
+	set := defaultSettings()
+	set.Filter = NewFilter([]string{"*"}, nil, poll.ReadOnlyAll)
+	h := startInput(t, set, &recordingConsumer{})
+	key := trailKey("123456789012", "eu-west-1", "twice")
+	h.s3.put(bucket, "eu-west-1", key, []byte(`{"Records":[{"eventSource":"ec2.amazonaws.com","eventName":"RunInstances"}]}`))
+	h.q.put("m1", fmt.Sprintf(`{"s3Bucket":%q,"s3ObjectKey":[%q,%q]}`, bucket, key, key))
+	h.waitDeleted(t, 1)
+	reads := 0 // the bucket's region is learnt from S3's redirect, then the file is read
+	for _, r := range h.s3.requests() {
+		if strings.HasPrefix(r, "eu-west-1 ") {
+			reads++
+		}
+	}
+	assert.Equal(t, 1, reads, h.s3.requests())
+	assert.Len(t, h.next.accepted(), 1)
+}
+
+// A heartbeat call that hangs does not hold the message once its work is done: the
+// message is deleted without waiting for the call (nor for shutdown).
+func TestHangingHeartbeatDoesNotHoldTheMessage(t *testing.T) {
+	release := make(chan struct{})
+	next := &recordingConsumer{refuse: func(int, plog.Logs) error { <-release; return nil }}
+	h := startInput(t, defaultSettings(), next)
+	h.q.mu.Lock()
+	h.q.hangVisibility = true
+	h.q.mu.Unlock()
+	h.q.put("m1", string(readMessage(t, "eventbridge-api-call.json")))
+	tk := <-h.tickers
+	tk.c <- time.Now()
+	requireEventually(t, func() bool { return len(h.q.visibility()) == 1 }, "an extension in flight")
+	close(release)
+	h.waitDeleted(t, 1)
+}
+
+// A pipeline that refuses one record for good and then the rest for now: the message is
+// left, and what it accepted before the refusal is in the index, so the message's next
+// delivery does not emit it again.
+func TestRecordsAcceptedBeforeATransientRefusalAreNotEmittedAgain(t *testing.T) {
+	set := defaultSettings()
+	set.Filter = NewFilter([]string{"*"}, nil, poll.ReadOnlyAll)
+	refusing := true
+	next := &recordingConsumer{refuse: func(_ int, ld plog.Logs) error {
+		ids := logIDs(ld)
+		switch {
+		case slices.Contains(ids, "p-0001"):
+			return consumererror.NewPermanent(errors.New("rejected"))
+		case refusing && slices.Contains(ids, "p-0002"):
+			return errors.New("queue full")
+		}
+		return nil
+	}}
+	h := startInput(t, set, next)
+	key := trailKey("123456789012", "eu-west-1", "p")
+	h.s3.put(bucket, "eu-west-1", key, []byte(trailFile("p", 4)))
+	h.q.put("m1", s3EventBody(bucket, "eu-west-1", key))
+	requireEventually(t, func() bool { return h.metrics.get("message s3_event retry") == 1 }, "message left")
+	require.Equal(t, []string{"p-0000"}, next.accepted())
+	assert.True(t, h.idx.Contains("p-0000"))
+	assert.False(t, h.idx.Contains("p-0001"), "refused for good: not emitted")
+
+	next.mu.Lock()
+	refusing = false
+	next.mu.Unlock()
+	h.q.put("m1", s3EventBody(bucket, "eu-west-1", key)) // the message comes back
+	h.waitDeleted(t, 1)
+	assert.Equal(t, []string{"p-0000", "p-0002", "p-0003"}, next.accepted())
+}
+
+func logIDs(ld plog.Logs) []string {
+	var ids []string
+	for i := 0; i < ld.ResourceLogs().Len(); i++ {
+		lrs := ld.ResourceLogs().At(i).ScopeLogs().At(0).LogRecords()
+		for j := 0; j < lrs.Len(); j++ {
+			id, _ := lrs.At(j).Attributes().Get("log.record.uid")
+			ids = append(ids, id.Str())
+		}
+	}
+	return ids
+}
+
+// AWS's documentation does not say whether the key of an EventBridge "Object Created"
+// event is URL-encoded as in S3 notifications (LocalStack, which checks itself against
+// AWS, encodes it). The decoded key is read first and, when S3 has no such key, the key
+// as the event gave it: a '+' or '%' in a prefix loses no file either way.
+func TestEventBridgeObjectKeyReadDecodedElseAsGiven(t *testing.T) {
+	set := defaultSettings()
+	set.Filter = NewFilter([]string{"*"}, nil, poll.ReadOnlyAll)
+	h := startInput(t, set, &recordingConsumer{})
+	encoded := "logs%20a/" + trailKey("123456789012", "eu-west-1", "enc") // key "logs a/..."
+	literal := "logs+b/" + trailKey("123456789012", "eu-west-1", "lit")   // key "logs+b/..."
+	h.s3.put(bucket, "eu-west-1", "logs a/"+trailKey("123456789012", "eu-west-1", "enc"), []byte(trailFile("enc", 1)))
+	h.s3.put(bucket, "eu-west-1", literal, []byte(trailFile("lit", 1)))
+	for i, key := range []string{encoded, literal} {
+		h.q.put(fmt.Sprint("m", i), fmt.Sprintf(`{"version":"0","detail-type":"Object Created","source":"aws.s3","region":"eu-west-1",`+
+			`"detail":{"bucket":{"name":%q},"object":{"key":%q}}}`, bucket, key))
+	}
+	h.waitDeleted(t, 2)
+	assert.ElementsMatch(t, []string{"enc-0000", "lit-0000"}, h.next.accepted())
+	assert.Zero(t, h.metrics.get("file trail not_found"))
 }

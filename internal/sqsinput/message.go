@@ -45,6 +45,9 @@ type Object struct {
 	Key    string // decoded
 	// Region is the bucket's region when the message tells it, else empty.
 	Region string
+	// RawKey is the key as the message gave it, when decoding changed it and the message's
+	// encoding is not documented (EventBridge): read when S3 has no object at Key.
+	RawKey string
 }
 
 // Message is a parsed SQS message body.
@@ -127,9 +130,10 @@ func parse(body []byte, viaSNS bool) Message {
 		return s3EventMessage(env.Records, viaSNS)
 	case env.S3Bucket != "" && len(env.S3ObjectKey) > 0:
 		m := Message{Kind: KindCloudTrailNotification, ViaSNS: viaSNS}
+		seen := make(map[[2]string]bool)
 		for _, k := range env.S3ObjectKey {
 			if k != "" {
-				m.Objects = append(m.Objects, Object{Bucket: env.S3Bucket, Key: k})
+				m.addObject(seen, Object{Bucket: env.S3Bucket, Key: k})
 			}
 		}
 		return m
@@ -138,8 +142,14 @@ func parse(body []byte, viaSNS bool) Message {
 		if err := json.Unmarshal(env.Detail, &d); err != nil || d.Bucket.Name == "" || d.Object.Key == "" {
 			return Message{Kind: KindUnknown, ViaSNS: viaSNS}
 		}
-		return Message{Kind: KindEventBridgeObject, ViaSNS: viaSNS,
-			Objects: []Object{{Bucket: d.Bucket.Name, Key: d.Object.Key, Region: env.Region}}}
+		// S3 URL-encodes the key it sends to EventBridge as it does in its notifications
+		// (as far as anyone shows: AWS's documentation does not say), so the decoded key is
+		// read first, and the key as given when S3 has no object at the decoded one.
+		obj := Object{Bucket: d.Bucket.Name, Key: DecodeKey(d.Object.Key), Region: env.Region}
+		if obj.Key != d.Object.Key {
+			obj.RawKey = d.Object.Key
+		}
+		return Message{Kind: KindEventBridgeObject, ViaSNS: viaSNS, Objects: []Object{obj}}
 	case cloudTrailDetailTypes[env.DetailType] && len(env.Detail) > 0 && env.Detail[0] == '{':
 		return Message{Kind: KindEventBridgeRecord, ViaSNS: viaSNS, Record: env.Detail}
 	}
@@ -150,14 +160,27 @@ func parse(body []byte, viaSNS bool) Message {
 // (removals, restores, ...) name nothing to read.
 func s3EventMessage(records []s3Record, viaSNS bool) Message {
 	m := Message{Kind: KindS3Event, ViaSNS: viaSNS}
+	seen := make(map[[2]string]bool)
 	for _, r := range records {
 		if r.EventSource != "aws:s3" || !strings.HasPrefix(r.EventName, "ObjectCreated:") ||
 			r.S3.Bucket.Name == "" || r.S3.Object.Key == "" {
 			continue
 		}
-		m.Objects = append(m.Objects, Object{Bucket: r.S3.Bucket.Name, Key: DecodeKey(r.S3.Object.Key), Region: r.AWSRegion})
+		m.addObject(seen, Object{Bucket: r.S3.Bucket.Name, Key: DecodeKey(r.S3.Object.Key), Region: r.AWSRegion})
 	}
 	return m
+}
+
+// addObject appends obj unless the message named its bucket and key already (seen holds
+// those): an object named twice is read once, else a record without an eventID, which
+// the index cannot recognise, would be emitted twice.
+func (m *Message) addObject(seen map[[2]string]bool, obj Object) {
+	k := [2]string{obj.Bucket, obj.Key}
+	if seen[k] {
+		return
+	}
+	seen[k] = true
+	m.Objects = append(m.Objects, obj)
 }
 
 // DecodeKey decodes an object key as S3 event notifications write it: form encoding,

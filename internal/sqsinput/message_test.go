@@ -15,6 +15,9 @@ import (
 const (
 	keyPlain = "trail logs/team=sec/AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail/eu-west-1/2026/12/01/" +
 		"123456789012_CloudTrail_eu-west-1_20261201T1205Z_Ab3dEfGh1jKlMn0p.json.gz"
+	// keyEventBridge is keyPlain as eventbridge-object-created.json gives it.
+	keyEventBridge = "trail%20logs/team%3Dsec/AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail/eu-west-1/2026/12/01/" +
+		"123456789012_CloudTrail_eu-west-1_20261201T1205Z_Ab3dEfGh1jKlMn0p.json.gz"
 	ctKey1 = "AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail/eu-west-1/2026/12/01/" +
 		"123456789012_CloudTrail_eu-west-1_20261201T1205Z_Ab3dEfGh1jKlMn0p.json.gz"
 	ctKey2 = "AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail/eu-west-1/2026/12/01/" +
@@ -39,20 +42,21 @@ func TestParseKinds(t *testing.T) {
 		objects []Object
 	}{
 		// S3 event notification 2.1, form-encoded key ('+' is a space, %3D is '=').
-		{file: "s3-event.json", kind: KindS3Event, objects: []Object{{bucket, keyPlain, "eu-west-1"}}},
+		{file: "s3-event.json", kind: KindS3Event, objects: []Object{{bucket, keyPlain, "eu-west-1", ""}}},
 		// The same through SNS without raw delivery (with raw delivery the body is s3-event.json).
-		{file: "s3-event-sns.json", kind: KindS3Event, viaSNS: true, objects: []Object{{bucket, keyPlain, "eu-west-1"}}},
+		{file: "s3-event-sns.json", kind: KindS3Event, viaSNS: true, objects: []Object{{bucket, keyPlain, "eu-west-1", ""}}},
 		// A removal is skipped, a multipart creation kept (a digest: the reader skips it by key).
-		{file: "s3-event-mixed.json", kind: KindS3Event, objects: []Object{{bucket, digestKey, "eu-west-1"}}},
+		{file: "s3-event-mixed.json", kind: KindS3Event, objects: []Object{{bucket, digestKey, "eu-west-1", ""}}},
 		{file: "s3-test-event.json", kind: KindTestEvent},
 		{file: "s3-test-event-sns.json", kind: KindTestEvent, viaSNS: true},
 		// CloudTrail's own notification: keys as they are (not encoded), bucket region unknown.
 		{file: "cloudtrail-sns.json", kind: KindCloudTrailNotification, viaSNS: true,
-			objects: []Object{{bucket, ctKey1, ""}, {bucket, ctKey2, ""}}},
+			objects: []Object{{bucket, ctKey1, "", ""}, {bucket, ctKey2, "", ""}}},
 		{file: "cloudtrail-sns-raw.json", kind: KindCloudTrailNotification,
-			objects: []Object{{bucket, ctKey1, ""}, {bucket, ctKey2, ""}}},
-		// EventBridge keys are the object's key as it is.
-		{file: "eventbridge-object-created.json", kind: KindEventBridgeObject, objects: []Object{{bucket, keyPlain, "eu-west-1"}}},
+			objects: []Object{{bucket, ctKey1, "", ""}, {bucket, ctKey2, "", ""}}},
+		// EventBridge keys are URL-encoded too (here as S3 writes them to EventBridge: a
+		// space is %20).
+		{file: "eventbridge-object-created.json", kind: KindEventBridgeObject, objects: []Object{{bucket, keyPlain, "eu-west-1", keyEventBridge}}},
 		{file: "eventbridge-api-call.json", kind: KindEventBridgeRecord},
 		{file: "eventbridge-console-sign-in.json", kind: KindEventBridgeRecord},
 		{file: "eventbridge-service-event.json", kind: KindEventBridgeRecord},
@@ -106,4 +110,26 @@ func TestDecodeKey(t *testing.T) {
 	assert.Equal(t, "a b/c=d+e", DecodeKey("a+b/c%3Dd%2Be"))
 	assert.Equal(t, "bad%zz", DecodeKey("bad%zz"), "an invalid escape leaves the key as it is")
 	assert.Equal(t, "AWSLogs/1/CloudTrail/x.json.gz", DecodeKey("AWSLogs/1/CloudTrail/x.json.gz"))
+}
+
+// An EventBridge "Object Created" key is URL-encoded like the key of an S3 event
+// notification: '+' is a space, %2B a '+', and UTF-8 is percent-encoded.
+func TestParseEventBridgeObjectKeyDecoded(t *testing.T) {
+	body := `{"version":"0","detail-type":"Object Created","source":"aws.s3","region":"eu-west-1",` +
+		`"detail":{"bucket":{"name":"b"},"object":{"key":"a+b%2Bc/%C3%A9t%C3%A9%20x"}}}`
+	m := Parse([]byte(body))
+	require.Equal(t, KindEventBridgeObject, m.Kind)
+	assert.Equal(t, []Object{{"b", "a b+c/été x", "eu-west-1", "a+b%2Bc/%C3%A9t%C3%A9%20x"}}, m.Objects)
+}
+
+// A message that names the same object twice (S3 retried a notification into one
+// batch, or CloudTrail listed a key twice) reads it once.
+func TestParseNamesEachObjectOnce(t *testing.T) {
+	rec := func(key string) string {
+		return `{"eventSource":"aws:s3","eventName":"ObjectCreated:Put","awsRegion":"eu-west-1","s3":{"bucket":{"name":"b"},"object":{"key":"` + key + `"}}}`
+	}
+	m := Parse([]byte(`{"Records":[` + rec("a+b") + `,` + rec("c") + `,` + rec("a%20b") + `]}`))
+	assert.Equal(t, []Object{{"b", "a b", "eu-west-1", ""}, {"b", "c", "eu-west-1", ""}}, m.Objects)
+	m = Parse([]byte(`{"s3Bucket":"b","s3ObjectKey":["k1","k2","k1"]}`))
+	assert.Equal(t, []Object{{"b", "k1", "", ""}, {"b", "k2", "", ""}}, m.Objects)
 }

@@ -34,7 +34,8 @@ func (g *idleGuard) Read(p []byte) (int, error) {
 // errRefused marks a pipeline refusal that is not permanent: the records come again.
 var errRefused = errors.New("pipeline refused records")
 
-// readObject streams one object's records to the pipeline, MaxRecordBatch at a time.
+// readObject streams one object's records to the pipeline, at most MaxRecordBatch
+// records and about MaxBatchBytes at a time.
 func (in *Input) readObject(ctx context.Context, obj Object) error {
 	class := Classify(obj.Key)
 	if class == ClassDigest || class == ClassOther {
@@ -45,7 +46,17 @@ func (in *Input) readObject(ctx context.Context, obj Object) error {
 	// stalled connection cannot hold a worker (and, through the heartbeat, the message).
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	// The same bound holds for the answer's headers: a server that never answers must not
+	// hold the worker either.
+	t := time.AfterFunc(in.set.ReadIdleTimeout, func() { cancel(errReadStalled) })
 	body, err := in.deps.Objects.Open(ctx, obj)
+	if errors.Is(err, ErrObjectNotFound) && obj.RawKey != "" {
+		body, err = in.deps.Objects.Open(ctx, Object{Bucket: obj.Bucket, Key: obj.RawKey, Region: obj.Region})
+	}
+	t.Stop()
+	if err != nil && errors.Is(context.Cause(ctx), errReadStalled) {
+		err = fmt.Errorf("%w: %w", errReadStalled, err)
+	}
 	if errors.Is(err, ErrObjectNotFound) {
 		// Gone for good (deleted, expired): retrying cannot bring it back.
 		in.deps.Metrics.File(ctx, class, "not_found")
@@ -54,7 +65,9 @@ func (in *Input) readObject(ctx context.Context, obj Object) error {
 		return nil
 	}
 	if err != nil {
-		in.deps.Metrics.File(ctx, class, "s3_error")
+		if ctx.Err() == nil || errors.Is(err, errReadStalled) {
+			in.deps.Metrics.File(ctx, class, "s3_error")
+		}
 		return err
 	}
 	defer body.Close()
@@ -97,7 +110,7 @@ func (in *Input) stream(ctx context.Context, body io.Reader) error {
 			return errors.Join(fmt.Errorf("read trail file: %w", err), s.flush())
 		}
 		s.add(rec, observed)
-		if s.batch.Len() >= in.set.MaxRecordBatch {
+		if s.batch.Len() >= in.set.MaxRecordBatch || s.bytes >= in.set.MaxBatchBytes {
 			if err := s.flush(); err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ package sqsinput
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -29,7 +30,7 @@ func NewStreamReader(r io.Reader) RecordReader { return cjson.NewRecordStream(r)
 
 // OpenTrailFile returns a reader of the file's decompressed content: gzip or plain, told
 // by the content's first bytes (not by the name or Content-Encoding). Concatenated gzip
-// members are read as one file.
+// members are read as one file. A UTF-8 byte order mark before the JSON text is skipped.
 func OpenTrailFile(r io.Reader) (io.Reader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	magic, err := br.Peek(2)
@@ -41,7 +42,36 @@ func OpenTrailFile(r io.Reader) (io.Reader, error) {
 		if err != nil {
 			return nil, fmt.Errorf("gzip: %w", err)
 		}
-		return zr, nil
+		return skipBOMUnbuffered(zr)
+	}
+	return skipBOM(br)
+}
+
+// utf8BOM is the UTF-8 byte order mark.
+const utf8BOM = "\xef\xbb\xbf"
+
+// skipBOM drops a UTF-8 byte order mark at the start of br.
+func skipBOM(br *bufio.Reader) (io.Reader, error) {
+	head, err := br.Peek(len(utf8BOM))
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	if string(head) == utf8BOM {
+		_, _ = br.Discard(len(utf8BOM))
 	}
 	return br, nil
+}
+
+// skipBOMUnbuffered drops a UTF-8 byte order mark at the start of r without another
+// buffer (the record reader has its own): the bytes read to look are given back first.
+func skipBOMUnbuffered(r io.Reader) (io.Reader, error) {
+	var head [len(utf8BOM)]byte
+	n, err := io.ReadFull(r, head[:])
+	switch {
+	case err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF):
+		return nil, err
+	case string(head[:n]) == utf8BOM:
+		return r, nil
+	}
+	return io.MultiReader(bytes.NewReader(head[:n]), r), nil
 }

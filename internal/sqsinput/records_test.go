@@ -147,3 +147,17 @@ func TestStreamReaderDoesNotHoldTheFile(t *testing.T) {
 	assert.Equal(t, n, count)
 	assert.Less(t, allocs, float64(n/10), "no allocation per record")
 }
+
+// A UTF-8 byte order mark before the JSON text (some tools write one) is not part of the
+// file's JSON: plain or gzip, the records are read.
+func TestStreamReaderSkipsByteOrderMark(t *testing.T) {
+	file := "\xef\xbb\xbf" + `{"Records":[{"a":1}]}`
+	for name, content := range map[string][]byte{"plain": []byte(file), "gzip": gz(t, file)} {
+		got, err := readAll(t, content)
+		require.NoError(t, err, name)
+		assert.Equal(t, []string{`{"a":1}`}, got, name)
+	}
+	got, err := readAll(t, []byte("\xef\xbb"))
+	assert.Error(t, err, "a cut mark is no file")
+	assert.Empty(t, got)
+}

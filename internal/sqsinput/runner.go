@@ -48,7 +48,11 @@ type Settings struct {
 	WaitTime          time.Duration
 	VisibilityTimeout time.Duration
 	MaxRecordBatch    int
-	// ReadIdleTimeout ends an S3 read that makes no progress for this long (default 2m).
+	// MaxBatchBytes ends a batch once its records' JSON text reaches this many bytes
+	// (default 16 MiB): a file of large records is not held max_record_batch at a time.
+	MaxBatchBytes int
+	// ReadIdleTimeout ends an S3 read that makes no progress for this long (default 2m),
+	// and an SQS call that has no answer this long (past the long poll's wait).
 	ReadIdleTimeout time.Duration
 	Filter          Filter
 	Translate       translate.Options
@@ -106,6 +110,9 @@ func New(set Settings, deps Deps) *Input {
 	set.Workers = max(set.Workers, 1)
 	set.MaxMessages = min(max(set.MaxMessages, 1), 10)
 	set.MaxRecordBatch = max(set.MaxRecordBatch, 1)
+	if set.MaxBatchBytes <= 0 {
+		set.MaxBatchBytes = defaultMaxBatchBytes
+	}
 	if set.ReadIdleTimeout <= 0 {
 		set.ReadIdleTimeout = defaultReadIdleTimeout
 	}
@@ -133,6 +140,9 @@ func New(set Settings, deps Deps) *Input {
 	return &Input{set: set, deps: deps}
 }
 
+// defaultMaxBatchBytes is Settings.MaxBatchBytes' default.
+const defaultMaxBatchBytes = 16 << 20
+
 // defaultReadIdleTimeout is Settings.ReadIdleTimeout's default.
 const defaultReadIdleTimeout = 2 * time.Minute
 
@@ -154,7 +164,11 @@ func (in *Input) Run(ctx context.Context) {
 		if n == 0 {
 			return
 		}
-		msgs, err := in.deps.Queue.Receive(ctx, n, in.set.WaitTime, in.set.VisibilityTimeout)
+		// A server that never answers must not hold the input: the call may take the long
+		// poll's wait and ReadIdleTimeout more.
+		rctx, rcancel := context.WithTimeout(ctx, in.set.WaitTime+in.set.ReadIdleTimeout)
+		msgs, err := in.deps.Queue.Receive(rctx, n, in.set.WaitTime, in.set.VisibilityTimeout)
+		rcancel()
 		if len(msgs) > n {
 			// More than asked for (SQS never does): no worker is free for the rest, so
 			// they go back to the queue at once.

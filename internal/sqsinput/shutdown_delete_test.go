@@ -44,3 +44,36 @@ func TestShutdownAfterDeliveryStillDeletes(t *testing.T) {
 	assert.Equal(t, []string{id}, srv.Deleted(), "a delivered message is deleted")
 	assert.Equal(t, 1, metrics.get("message eventbridge_cloudtrail deleted"))
 }
+
+// Shutdown that comes while a delivered message's DeleteMessage is in flight lets the
+// call finish (within releaseTimeout): cancelling it would bring the whole message back
+// after the restart, when no index remembers its records.
+func TestShutdownDuringDeleteLetsItFinish(t *testing.T) {
+	h := startInput(t, defaultSettings(), &recordingConsumer{})
+	entered, gate := make(chan struct{}), make(chan struct{})
+	h.q.mu.Lock()
+	h.q.deleteEntered, h.q.deleteGate = entered, gate
+	h.q.mu.Unlock()
+	h.q.put("m1", string(readMessage(t, "eventbridge-api-call.json")))
+	<-entered
+	h.cancel() // shutdown begins
+	close(gate)
+	<-h.done
+	assert.Equal(t, []string{"rh-m1"}, h.q.deletedIDs())
+	assert.Equal(t, 1, h.metrics.get("message eventbridge_cloudtrail deleted"))
+}
+
+// A DeleteMessage that hangs does not hold shutdown past releaseTimeout.
+func TestShutdownDuringAHangingDelete(t *testing.T) {
+	h := startInput(t, defaultSettings(), &recordingConsumer{})
+	entered := make(chan struct{})
+	h.q.mu.Lock()
+	h.q.deleteEntered, h.q.deleteGate = entered, make(chan struct{}) // never opens
+	h.q.mu.Unlock()
+	h.q.put("m1", string(readMessage(t, "eventbridge-api-call.json")))
+	<-entered
+	start := time.Now()
+	h.stop()
+	assert.Less(t, time.Since(start), 5*time.Second)
+	assert.Empty(t, h.q.deletedIDs())
+}

@@ -21,6 +21,7 @@ type sink struct {
 	batch   *translate.Batch
 	ids     []string
 	pending map[string]bool // IDs in the batch, not yet in the index
+	bytes   int             // the JSON text of the records in the batch
 	p       peeker
 }
 
@@ -60,6 +61,7 @@ func (s *sink) add(record []byte, observed time.Time) {
 		return
 	}
 	s.ids = append(s.ids, info.EventID)
+	s.bytes += len(record)
 	if info.EventID != "" {
 		s.pending[info.EventID] = true
 	}
@@ -74,18 +76,38 @@ func (s *sink) flush() error {
 	}
 	logs := s.batch.Logs()
 	ids := s.ids
-	s.ids = nil
+	s.ids, s.bytes = nil, 0
 	clear(s.pending)
-	res, err := deliverLogs(s.ctx, s.in.deps.Next, logs)
+	res, accepted, err := deliverLogs(s.ctx, s.in.deps.Next, logs)
 	if len(res.Dropped) > 0 {
 		s.in.deps.Metrics.Records(s.ctx, "dropped", len(res.Dropped))
 		s.in.deps.Logger.Warn("Pipeline refused CloudTrail records for good; dropped",
 			zap.Strings("event_ids", res.Dropped), zap.Error(res.Cause))
 	}
+	s.in.deps.Metrics.Records(s.ctx, "emitted", res.Delivered)
 	if err != nil {
+		// What the pipeline accepted before refusing the rest for now goes into the index,
+		// so the message's next delivery does not emit it again. (The index keeps the IDs
+		// as read before redaction: a redacted eventID matches none, and those records may
+		// come again, as at-least-once allows.)
+		s.in.deps.Dedupe.Add(intersect(ids, accepted)...)
 		return fmt.Errorf("%w (%d records): %w", errRefused, n, err)
 	}
-	s.in.deps.Metrics.Records(s.ctx, "emitted", res.Delivered)
 	s.in.deps.Dedupe.Add(res.Accepted(ids)...) // what was refused for good was not emitted
 	return nil
+}
+
+// intersect returns the IDs of ids that are in of.
+func intersect(ids, of []string) []string {
+	in := make(map[string]bool, len(of))
+	for _, id := range of {
+		in[id] = true
+	}
+	var out []string
+	for _, id := range ids {
+		if in[id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }

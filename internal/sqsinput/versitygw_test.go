@@ -4,6 +4,7 @@
 package sqsinput
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -57,4 +58,19 @@ func TestVersityGWTrailFiles(t *testing.T) {
 	requireEventually(t, func() bool { return h.metrics.get("message s3_event retry") == 2 }, "left again")
 	assert.Len(t, h.next.accepted(), 69, "nothing emitted twice")
 	assert.Equal(t, 30, h.metrics.get("records duplicate"))
+}
+
+// A real S3 server tells a missing key (the object is gone: ErrObjectNotFound) from a
+// missing bucket (not gone: the message waits for the redrive policy), through the SDK.
+func TestVersityGWMissingKeyAndMissingBucket(t *testing.T) {
+	endpoint := sqstest.StartVersityGW(t)
+	putObjects(t, s3Client(endpoint), "trail-bucket", map[string][]byte{"other": []byte("x")})
+	o := NewS3Objects(testAWSConfig(), endpoint, "us-east-1")
+	_, err := o.Open(context.Background(), Object{Bucket: "trail-bucket", Key: trailKey("123456789012", "us-east-1", "gone")})
+	assert.ErrorIs(t, err, ErrObjectNotFound, "missing key: %v", err)
+	_, err = o.Open(context.Background(), Object{Bucket: "no-such-bucket", Key: "k"})
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, ErrObjectNotFound, "missing bucket: %v", err)
+	assert.Contains(t, err.Error(), "StatusCode: 404", "S3 answers 404 for both")
+	assert.Contains(t, err.Error(), "NoSuchBucket")
 }

@@ -32,7 +32,18 @@ type Batch struct {
 	n           int
 	p           cjson.Parser
 	t           recordTranslator
+	// text holds the copies Add makes of the records it is given, many to one chunk, so
+	// a record costs no allocation of its own. A strings.Builder only ever appends: the
+	// strings of earlier records that share its chunk never change.
+	text strings.Builder
 }
+
+// Record copies share chunks of textChunk bytes; a record larger than maxSharedRecord
+// is copied alone, so that no chunk is mostly unused.
+const (
+	textChunk       = 128 << 10
+	maxSharedRecord = textChunk / 8
+)
 
 // NewBatch returns an empty Batch.
 func NewBatch(opts Options) *Batch {
@@ -67,7 +78,22 @@ func (b *Batch) Logs() plog.Logs {
 // JSON object is not appended and yields an error naming its eventID when
 // that could be read. Add copies record once; the caller may reuse it.
 func (b *Batch) Add(record []byte, fallbackTime, observed time.Time) error {
-	return b.add(string(record), fallbackTime, observed)
+	return b.add(b.copyRecord(record), fallbackTime, observed)
+}
+
+// copyRecord returns a copy of record as a string. A chunk outlives the batch it was
+// started in only as long as the log records that share it.
+func (b *Batch) copyRecord(record []byte) string {
+	if len(record) > maxSharedRecord {
+		return string(record)
+	}
+	if b.text.Cap()-b.text.Len() < len(record) {
+		b.text = strings.Builder{} // the full chunk stays with the strings that share it
+		b.text.Grow(textChunk)
+	}
+	start := b.text.Len()
+	b.text.Write(record)
+	return b.text.String()[start:]
 }
 
 // AddString is Add for a record held in a string (as LookupEvents delivers

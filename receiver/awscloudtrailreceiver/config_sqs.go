@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/url"
 	"time"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/sqsinput"
 )
 
 // SQSConfig configures the SQS input: trail files named by S3 notifications (directly,
@@ -78,6 +80,8 @@ func (s *SQSConfig) validate() error {
 	}
 	if s.Region != "" && !regionRE.MatchString(s.Region) {
 		errs = append(errs, fmt.Errorf("sqs.region: %q is not a valid region", s.Region))
+	} else if q := sqsinput.QueueRegion(s.QueueURL); s.Region != "" && q != "" && q != s.Region {
+		errs = append(errs, fmt.Errorf("sqs.region: %q, but sqs.queue_url names a queue in %q (leave sqs.region empty to take it from the URL)", s.Region, q))
 	}
 	if s.Workers < 1 || s.Workers > maxSQSWorkers {
 		errs = append(errs, fmt.Errorf("sqs.workers: must be between 1 and %d, got %d", maxSQSWorkers, s.Workers))
@@ -97,13 +101,21 @@ func (s *SQSConfig) validate() error {
 	return errors.Join(errs...)
 }
 
-// validateURL checks an http(s) URL with a host; a queue URL also needs its path.
+// validateURL checks an http(s) URL with a host and no user info (requests are signed;
+// credentials in a URL would only reach log lines); a queue URL also needs its path. The
+// errors quote the URL without its user info.
 func validateURL(key, v string, needPath bool) error {
 	if v == "" {
 		return nil
 	}
 	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil {
+		return fmt.Errorf("%s: not an http(s) URL with a host", key)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%s: must not carry user info (credentials come from the AWS credential chain)", key)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("%s: %q is not an http(s) URL with a host", key, v)
 	}
 	if needPath && (u.Path == "" || u.Path == "/") {

@@ -103,3 +103,36 @@ func TestValidateSQSNamesEveryKey(t *testing.T) {
 		assert.Equal(t, 1, strings.Count(err.Error(), key+":"), key)
 	}
 }
+
+// A URL that carries credentials is refused (SigV4 signs every request; user info in a
+// URL is only a secret waiting for a log line), and no error repeats the secret.
+func TestValidateSQSRefusesCredentialsInURLs(t *testing.T) {
+	for key, mutate := range map[string]func(*Config){
+		"sqs.queue_url":   func(c *Config) { c.SQS.QueueURL = "https://AKIDEXAMPLE:s3cr3t@sqs.eu-west-1.amazonaws.com/1/q" },
+		"sqs.endpoint":    func(c *Config) { c.SQS.Endpoint = "https://user:s3cr3t@vpce.example" },
+		"sqs.s3_endpoint": func(c *Config) { c.SQS.S3Endpoint = "ftp://user:s3cr3t@bad" },
+	} {
+		t.Run(key, func(t *testing.T) {
+			cfg := sqsConfig()
+			mutate(cfg)
+			err := cfg.Validate()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), key+":")
+			assert.NotContains(t, err.Error(), "s3cr3t")
+		})
+	}
+}
+
+// A queue lives in the region its URL names: an sqs.region that says otherwise would
+// sign every request for the wrong region, so Validate names it.
+func TestValidateSQSRegionMustMatchTheQueueURL(t *testing.T) {
+	cfg := sqsConfig() // https://sqs.eu-west-1.amazonaws.com/123456789012/q
+	cfg.SQS.Region = "us-east-1"
+	err := cfg.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "sqs.region:")
+	cfg.SQS.Region = "eu-west-1"
+	require.NoError(t, cfg.Validate())
+	cfg.SQS.QueueURL, cfg.SQS.Region = "http://127.0.0.1:4566/000000000000/q", "us-east-1" // names no region
+	require.NoError(t, cfg.Validate())
+}

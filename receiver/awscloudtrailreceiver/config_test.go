@@ -213,3 +213,13 @@ func TestStartResolvesTheFallbackRegion(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"eu-central-1"}, regions)
 }
+
+// Every partition's region names are valid: the commercial two-letter ones, GovCloud,
+// China and the four-letter European Sovereign Cloud.
+func TestRegionsOfEveryPartition(t *testing.T) {
+	for _, region := range []string{"eu-west-1", "us-gov-west-1", "cn-north-1", "eusc-de-east-1", "ap-southeast-5"} {
+		cfg := validConfig()
+		cfg.Regions = []string{region}
+		assert.NoError(t, cfg.Validate(), region)
+	}
+}

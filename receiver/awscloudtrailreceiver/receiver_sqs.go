@@ -6,6 +6,8 @@ package awscloudtrailreceiver
 import (
 	"context"
 	"errors"
+	"net/url"
+	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -46,13 +48,27 @@ func (r *cloudtrailReceiver) buildSQS(ctx context.Context) (*sqsinput.Input, err
 		Translate: base.Translate, Redact: base.Redact,
 	}
 	return sqsinput.New(set, sqsinput.Deps{
-		Queue:   sqsinput.NewSQSQueue(awsCfg, c.QueueURL, c.Endpoint),
+		Queue:   sqsinput.NewSQSQueue(awsCfg, c.QueueURL, sqsEndpoint(c)),
 		Objects: sqsinput.NewS3Objects(awsCfg, c.S3Endpoint, awsCfg.Region),
 		Next:    r.next, Dedupe: r.dedupeIndex(), Logger: r.set.Logger,
 		Metrics: sqsMetrics{tb: r.tb},
 		Report:  func(err error) { r.status.report("sqs "+c.QueueURL, err) },
 		Now:     r.now,
 	}), nil
+}
+
+// sqsEndpoint is sqs.endpoint, else the origin of a queue URL that names no AWS host (a
+// local or private server): the SDK sends every call to AWS's endpoint for the region,
+// whatever host the queue URL names.
+func sqsEndpoint(c SQSConfig) string {
+	if c.Endpoint != "" || sqsinput.QueueRegion(c.QueueURL) != "" {
+		return c.Endpoint
+	}
+	u, err := url.Parse(c.QueueURL)
+	if err != nil || strings.HasSuffix(u.Hostname(), ".amazonaws.com") || strings.HasSuffix(u.Hostname(), ".amazonaws.com.cn") {
+		return c.Endpoint
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // dedupeIndex is the receiver's one index of emitted event IDs, shared by its inputs. An

@@ -254,5 +254,15 @@ func TestQueueRegionFromURL(t *testing.T) {
 	assert.Equal(t, "eu-west-1", sqsinput.QueueRegion("https://sqs.eu-west-1.amazonaws.com/123456789012/q"))
 	assert.Equal(t, "us-east-2", sqsinput.QueueRegion("https://us-east-2.queue.amazonaws.com/123456789012/q"))
 	assert.Equal(t, "cn-north-1", sqsinput.QueueRegion("https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q"))
+	assert.Equal(t, "eusc-de-east-1", sqsinput.QueueRegion("https://sqs.eusc-de-east-1.amazonaws.eu/123456789012/q"))
 	assert.Empty(t, sqsinput.QueueRegion("http://127.0.0.1:4566/000000000000/q"))
+}
+
+// A queue URL that names no AWS host (a local or private server) is where SQS is asked
+// when sqs.endpoint is unset: the SDK otherwise sends every call to AWS's endpoint for
+// the region, whatever host the queue URL names.
+func TestSQSQueueURLOfALocalServerIsItsEndpoint(t *testing.T) {
+	h := startSQSReceiver(t, func(c *Config) { c.SQS.Endpoint = "" })
+	h.queue.Send(`{"Service":"Amazon S3","Event":"s3:TestEvent","Bucket":"trail-bucket"}`)
+	require.Eventually(t, func() bool { return len(h.queue.Deleted()) == 1 }, 10*time.Second, 10*time.Millisecond)
 }

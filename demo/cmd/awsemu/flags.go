@@ -34,11 +34,13 @@ type config struct {
 	accountsCount            int
 	roleName, externalID     string
 	liveRate                 float64
+	lazyRecords              bool
 	faults                   awsemu.Faults
 	clockOffset              time.Duration
 	strictTimeRange          bool
 	seed                     uint64
 	logLevel                 slog.Level
+	feed                     feedConfig
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -63,6 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.roleName, "role-name", "otel-cloudtrail-reader", "the reader role in each of -accounts")
 	fs.StringVar(&c.externalID, "external-id", "", "the external ID the roles of -accounts ask for; empty: none")
 	fs.Float64Var(&c.liveRate, "live-rate", 0, "live events/s written straight into each account-region-source of the seeding (no API calls); 0 = none")
+	fs.BoolVar(&c.lazyRecords, "lazy-records", false, "keep seeded and fed events without their record's JSON, built when LookupEvents returns them: about 40% of the memory, for millions of events")
 	fs.Float64Var(&c.faults.ErrorRate, "error-rate", 0, "fraction of requests answered with HTTP 500/503")
 	fs.DurationVar(&c.faults.Latency, "latency", 0, "latency added to every request")
 	fs.Float64Var(&c.faults.MalformedRate, "malformed-rate", 0, "fraction of CloudTrailEvent strings returned malformed")
@@ -71,6 +74,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&c.clockOffset, "clock-offset", 0, "the server's clock (and every response's Date) runs this far ahead of the host's; negative: behind")
 	fs.BoolVar(&c.strictTimeRange, "strict-time-range", false, "refuse LookupEvents ranges past now or older than 90 days instead of clamping them")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the random source (faults, delays, workload, seeded events)")
+	c.feed.register(fs)
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -83,7 +87,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		_, _ = fmt.Fprintln(stderr, "awsemu takes no arguments; -delivery-delay-max must be >= -delivery-delay-min; -seed-events, -live-rate >= 0")
 		return nil, fmt.Errorf("invalid command line")
 	}
-	if err := c.checkAccounts(); err != nil {
+	if err := errors.Join(c.checkAccounts(), c.feed.check()); err != nil {
 		_, _ = fmt.Fprintln(stderr, err)
 		return nil, err
 	}
@@ -165,7 +169,8 @@ func (c *config) options(logger *slog.Logger) awsemu.Options {
 // feedOptions is the live feed -live-rate asks for, over the seeding's streams.
 func (c *config) feedOptions(delay func() time.Duration) lmemu.FeedOptions {
 	return lmemu.FeedOptions{Accounts: c.fleetAccounts(), Regions: c.regions(),
-		Sources: strings.Split(c.seedSource, ","), Rate: c.liveRate, DeliveryDelay: delay, Seed: c.seed}
+		Sources: strings.Split(c.seedSource, ","), Rate: c.liveRate, DeliveryDelay: delay, Seed: c.seed,
+		Lazy: c.lazyRecords}
 }
 
 // seedOptions is one seeding per account, region and event source asked for
@@ -180,7 +185,8 @@ func (c *config) seedOptions() []lmemu.SeedOptions {
 		for _, region := range c.regions() {
 			for _, source := range strings.Split(c.seedSource, ",") {
 				out = append(out, lmemu.SeedOptions{Events: c.seedEvents, Span: c.seedSpan, EventSource: source,
-					Account: account, Region: region, Seed: c.seed + uint64(len(out)), End: time.Now().Add(c.clockOffset)})
+					Account: account, Region: region, Seed: c.seed + uint64(len(out)), End: time.Now().Add(c.clockOffset),
+					Lazy: c.lazyRecords})
 			}
 		}
 	}

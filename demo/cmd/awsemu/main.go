@@ -49,6 +49,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	srv := lmemu.New(cfg.options(logger))
 	srv.SetFaults(cfg.faults)
 	seed(srv, cfg, logger)
+	feed, err := newTrailFeed(ctx, cfg, srv, logger) // the calls from now on, not the seeded history
+	if err != nil {
+		logger.Error("real-time feed setup", "error", err)
+		return 1
+	}
 	url, err := srv.Start(cfg.addr)
 	if err != nil {
 		logger.Error("cannot listen", "addr", cfg.addr, "error", err)
@@ -65,11 +70,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		defer close(fed)
 		runFeed(ctx, cfg, srv, logger)
 	}()
+	streamed := make(chan struct{})
+	go func() {
+		defer close(streamed)
+		if feed != nil {
+			runTrailFeed(ctx, feed, logger)
+		}
+	}()
 	<-ctx.Done()
 	logger.Info("shutting down")
 	err = srv.Close()
 	<-done
 	<-fed
+	<-streamed
 	if err != nil {
 		logger.Error("closing", "error", err)
 		return 1

@@ -191,3 +191,17 @@ func TestSeedOptionsPerRegionAndSource(t *testing.T) {
 	assert.Equal(t, "eu-west-1", opts[3].Region)
 	assert.Equal(t, "b.amazonaws.com", opts[3].EventSource)
 }
+
+func TestLazyRecordsFlag(t *testing.T) {
+	for _, lazy := range []bool{false, true} {
+		args := []string{"-seed-events", "10", "-live-rate", "1"}
+		if lazy {
+			args = append(args, "-lazy-records")
+		}
+		cfg, err := parseFlags(args, io.Discard)
+		require.NoError(t, err)
+		require.Len(t, cfg.seedOptions(), 1)
+		assert.Equal(t, lazy, cfg.seedOptions()[0].Lazy)
+		assert.Equal(t, lazy, cfg.feedOptions(nil).Lazy)
+	}
+}

@@ -15,10 +15,10 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 )
 
-const lineFormat = "%-8s  %-12s  %-40s  %-48s  %-36s  %s"
+const lineFormat = "%-8s  %-6s  %-12s  %-40s  %-48s  %-36s  %s"
 
 func header() string {
-	return fmt.Sprintf(lineFormat, "TIME", "ACCOUNT", "PRINCIPAL", "OPERATION", "REQUEST ID", "TRACE ID")
+	return fmt.Sprintf(lineFormat, "TIME", "AFTER", "ACCOUNT", "PRINCIPAL", "OPERATION", "REQUEST ID", "TRACE ID")
 }
 
 // lineReader hands out complete lines of a file that is still being written: a line
@@ -100,8 +100,21 @@ func row(account string, r plog.LogRecord) string {
 	if !r.TraceID().IsEmpty() {
 		trace = r.TraceID().String()
 	}
-	return fmt.Sprintf(lineFormat, r.Timestamp().AsTime().UTC().Format(time.TimeOnly), orDash(account),
+	return fmt.Sprintf(lineFormat, r.Timestamp().AsTime().UTC().Format(time.TimeOnly), after(r), orDash(account),
 		orDash(principal), orDash(op), orDash(str(a, "aws.request_id")), trace)
+}
+
+// after is how long after the call (its eventTime, whole seconds) the receiver emitted
+// the record (its observed time): seconds on the SQS paths, minutes on LookupEvents.
+func after(r plog.LogRecord) string {
+	if r.ObservedTimestamp() == 0 || r.Timestamp() == 0 {
+		return "-"
+	}
+	d := r.ObservedTimestamp().AsTime().Sub(r.Timestamp().AsTime())
+	if d < 0 {
+		d = 0
+	}
+	return d.Truncate(time.Second).String()
 }
 
 func str(m pcommon.Map, key string) string {

@@ -28,6 +28,7 @@ func sampleLine(t *testing.T, traced bool) []byte {
 	r.Attributes().PutStr("rpc.method", "ListAnomalyDetectors")
 	r.Attributes().PutStr("aws.request_id", "7f1c0a52-0000-4000-8000-000000000001")
 	if traced {
+		r.SetObservedTimestamp(pcommon.NewTimestampFromTime(time.Date(2026, 12, 1, 13, 4, 8, 700e6, time.UTC)))
 		r.SetTraceID(pcommon.TraceID{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
 	}
 	b, err := (&plog.JSONMarshaler{}).MarshalLogs(logs)
@@ -41,11 +42,12 @@ func TestRowShowsTheJoinAtAGlance(t *testing.T) {
 	printLine(&out, sampleLine(t, false))
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	require.Len(t, lines, 2)
-	for _, want := range []string{"13:04:05", "123456789012", "user/alice", "lookoutmetrics.ListAnomalyDetectors",
+	for _, want := range []string{"13:04:05  3s ", "123456789012", "user/alice", "lookoutmetrics.ListAnomalyDetectors",
 		"7f1c0a52-0000-4000-8000-000000000001", "0102030405060708090a0b0c0d0e0f10"} {
 		require.Contains(t, lines[0], want)
 	}
 	require.True(t, strings.HasSuffix(lines[1], " -"), "an untraced record shows no trace ID: %q", lines[1])
+	require.True(t, strings.HasPrefix(lines[1], "13:04:05  -  "), "no observed time, no delay: %q", lines[1])
 }
 
 func TestLineReaderWaitsForTheNewline(t *testing.T) {

@@ -32,7 +32,7 @@ func RequireServer(t testing.TB, env string) string {
 		}
 		t.Skipf("%s is not set (make sets it after .ci/install-servers.sh)", env)
 	}
-	if _, err := os.Stat(p); err != nil {
+	if _, err := os.Stat(p); err != nil { //nolint:gosec // test support: the path the test environment names
 		t.Fatalf("%s=%s: %v", env, p, err)
 	}
 	return p
@@ -70,12 +70,14 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// StartProcess runs a server until the test ends (it is killed in Cleanup) and waits
+// StartProcess runs a server until the test ends (it is killed in Cleanup, or by the
+// kernel when the test binary dies first) and waits
 // up to 20 s until addr accepts connections; a failed test logs the server's output.
 func StartProcess(t testing.TB, addr string, cmd *exec.Cmd) {
 	t.Helper()
 	out := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", cmd.Path, err)
 	}
@@ -121,7 +123,7 @@ func StartVersityGW(t testing.TB) string {
 		}
 	}
 	addr := FreeAddr(t)
-	cmd := exec.Command(bin, "--port", addr, "posix", "--sidecar", side, root)
+	cmd := exec.Command(bin, "--port", addr, "posix", "--sidecar", side, root) //nolint:gosec // test support: the server the test environment names
 	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+AccessKey, "ROOT_SECRET_KEY="+SecretKey)
 	StartProcess(t, addr, cmd)
 	return "http://" + addr
@@ -133,7 +135,7 @@ func StartFauxqs(t testing.TB) string {
 	bin := RequireServer(t, "FAUXQS_LAUNCHER")
 	addr := FreeAddr(t)
 	_, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command(bin)
+	cmd := exec.Command(bin) //nolint:gosec // test support: the launcher the test environment names
 	cmd.Env = append(os.Environ(), "FAUXQS_PORT="+port)
 	StartProcess(t, addr, cmd)
 	return "http://" + addr
