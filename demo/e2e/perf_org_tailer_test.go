@@ -136,19 +136,6 @@ func (ot *orgTailer) events() int {
 	return len(ot.seen)
 }
 
-// lastCaughtUp is when the last account-region caught up.
-func (ot *orgTailer) lastCaughtUp() time.Time {
-	ot.mu.Lock()
-	defer ot.mu.Unlock()
-	var last time.Time
-	for _, s := range ot.per {
-		if s.caughtAt.After(last) {
-			last = s.caughtAt
-		}
-	}
-	return last
-}
-
 // liveLags returns, per account-region, the lags of the events that happened in
 // (from, to].
 func (ot *orgTailer) liveLags(from, to time.Time) map[string][]time.Duration {

@@ -135,7 +135,7 @@ func (x *Index) Add(ids ...string) {
 		}
 		x.his[p], x.times[p] = k.hi, now
 		x.n++
-		x.seen[k.hi] = slot{pos: uint32(p), lo: k.lo}
+		x.seen[k.hi] = slot{pos: uint32(p), lo: k.lo} //nolint:gosec // p < len(x.his) <= maxMaxEntries (2^31-1)
 	}
 }
 
