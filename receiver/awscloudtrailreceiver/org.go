@@ -21,8 +21,9 @@ import (
 // role cannot be assumed there) until ctx ends. New accounts start at start_at, removed
 // ones stop; a failed listing keeps the last known list.
 func (r *cloudtrailReceiver) runOrganization(ctx context.Context, org *OrganizationConfig) {
-	base := forTarget(r.regions[0], target{})
-	id, ok := r.identify(ctx, base, "organization base identity")
+	// The organization is global; its listing and the base identity's look-up go through
+	// the first region whose STS answers, so no single region's STS blocks discovery.
+	base, id, ok := r.identifyAny(ctx, r.regions, "organization base identity")
 	if !ok {
 		return
 	}
