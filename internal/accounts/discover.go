@@ -52,6 +52,9 @@ type Discoverer struct {
 	logger *zap.Logger
 	// After returns a channel that receives after d; tests replace it. Default time.After.
 	After func(d time.Duration) <-chan time.Time
+	// Report, when set, gets the outcome of every listing Run makes (nil once one
+	// works), so that a failing listing shows in the component's status.
+	Report func(error)
 
 	mu       sync.Mutex
 	known    []Account // nil until a listing succeeded
@@ -118,6 +121,9 @@ func (d *Discoverer) Run(ctx context.Context, onChange func([]Account)) {
 		list, err := d.Refresh(ctx)
 		if ctx.Err() != nil {
 			return
+		}
+		if d.Report != nil {
+			d.Report(err)
 		}
 		wait := d.cfg.RefreshInterval
 		if err != nil {

@@ -5,6 +5,7 @@ package awscloudtrailreceiver
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -34,6 +35,12 @@ func (r *cloudtrailReceiver) runOrganization(ctx context.Context, org *Organizat
 		BaseAccount:     aws.ToString(id.Account), Partition: accounts.Partition(aws.ToString(id.Arn)),
 	}, organizations.NewFromConfig(base.aws), accounts.STSProbe(sts.NewFromConfig(base.aws)), r.set.Logger)
 	disc.After = r.after
+	disc.Report = func(err error) {
+		if err != nil {
+			err = fmt.Errorf("%s: %w", orgListingName, err)
+		}
+		r.status.report(orgListingName, err)
+	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	running := orgTargets{}
@@ -44,6 +51,9 @@ func (r *cloudtrailReceiver) runOrganization(ctx context.Context, org *Organizat
 	}()
 	disc.Run(ctx, func(list []accounts.Account) { r.applyAccounts(ctx, &wg, running, list) })
 }
+
+// orgListingName names the organization's account listing in status and logs.
+const orgListingName = "organization accounts listing"
 
 // orgTargets are the discovered accounts' pollers by account ID, including those stopped
 // and perhaps not yet returned.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/config/configoptional"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/awsemu"
@@ -37,4 +38,25 @@ func TestOrganizationDiscoveryNeedsNoParticularRegion(t *testing.T) {
 			assert.ElementsMatch(t, idsOf(a), eventIDs(&sink.sink))
 		})
 	}
+}
+
+// A failing ListAccounts (here: the organization is gone, or the permission was never
+// granted) is the component's status, not only a log line: a receiver that polls nothing
+// because it cannot list the organization must not look healthy. It recovers once a
+// listing works.
+func TestOrganizationListingFailureIsReported(t *testing.T) {
+	h, sink, w, logs := newAccountsHarness(t, awsemu.Options{Roles: awsemu.ReaderRoles("reader", "", acctA)})
+	a := h.addAccountEvents(acctA, 10)
+	cfg := h.config()
+	cfg.Organization = configoptional.Some(OrganizationConfig{RoleName: "reader", RefreshInterval: time.Hour})
+	r := h.startLogged(cfg, sink, w, logs.logger())
+	defer func() { require.NoError(t, r.Shutdown(context.Background())) }()
+	require.Eventually(t, func() bool { return h.host.lastStatus() == componentstatus.StatusRecoverableError },
+		30*time.Second, 5*time.Millisecond, "no organization: the listing fails")
+	assert.Contains(t, h.host.lastErr().Error(), "AWSOrganizationsNotInUseException")
+	assert.Contains(t, h.host.lastErr().Error(), "organization", "the status says what fails")
+
+	h.srv.SetOrganization([]awsemu.OrgAccount{{ID: acctA}})
+	tickUntil(t, w, func() bool { return sink.sink.LogRecordCount() == len(a) })
+	tickUntil(t, w, func() bool { return h.host.lastStatus() == componentstatus.StatusOK })
 }
