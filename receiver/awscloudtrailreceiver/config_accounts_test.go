@@ -4,6 +4,7 @@
 package awscloudtrailreceiver
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -120,6 +121,16 @@ func TestValidateAccountsConfigRejects(t *testing.T) {
 		{"account id with letters in arn", func(c *Config) {
 			c.Accounts = []AccountConfig{{RoleARN: "arn:aws:iam::11111111111x:role/r"}}
 		}, "accounts[0].role_arn"},
+		{"role ARN without a role name", func(c *Config) {
+			c.Accounts = []AccountConfig{{RoleARN: "arn:aws:iam::111111111111:role/path/"}}
+		}, "accounts[0].role_arn"},
+		{"role ARN with an empty path segment", func(c *Config) {
+			c.Accounts = []AccountConfig{{RoleARN: "arn:aws:iam::111111111111:role//reader"}}
+		}, "accounts[0].role_arn"},
+		{"role name longer than IAM allows", func(c *Config) {
+			c.Accounts = []AccountConfig{{RoleARN: "arn:aws:iam::111111111111:role/" + strings.Repeat("r", 65)}}
+		}, "accounts[0].role_arn"},
+		{"base role ARN without a role name", func(c *Config) { c.RoleARN = "arn:aws:iam::111111111111:role/a/" }, "role_arn"},
 		{"zero refresh", func(c *Config) {
 			org := c.Organization.GetOrInsertDefault()
 			org.RoleName, org.RefreshInterval = "r", 0
