@@ -90,7 +90,7 @@ type RedactConfig struct {
 var _ component.Config = (*Config)(nil)
 
 var (
-	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
+	regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
 	// roleARNRE is an IAM role ARN: an optional path of non-empty segments, then a name
 	// of at most 64 characters.
 	roleARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
