@@ -279,6 +279,11 @@ func TestRefusedBatchesAreReadAgain(t *testing.T) {
 		tick <- time.Now()
 	}
 	require.Eventually(t, func() bool { return next.sink.LogRecordCount() >= len(evs) }, 30*time.Second, 10*time.Millisecond)
+	// The sink holds the events as soon as the pipeline accepted them; the poll commits
+	// and reports its success just after. A Shutdown before that report ends the poll
+	// quietly (a stopping receiver keeps its last status), so wait for the report.
+	require.Eventually(t, func() bool { return h.host.lastStatus() == componentstatus.StatusOK }, 30*time.Second, 10*time.Millisecond,
+		"recovered after the refusals")
 	require.NoError(t, r.Shutdown(context.Background()))
 	assert.ElementsMatch(t, idsOf(evs), eventIDs(next.sink))
 	assert.Equal(t, componentstatus.StatusOK, h.host.lastStatus(), "recovered after the refusals")
