@@ -14,6 +14,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/checkpoint"
@@ -156,6 +158,8 @@ func (r *cloudtrailReceiver) identifyAny(ctx context.Context, runs []regionRun, 
 				return rr, out, true
 			}
 			errs = append(errs, err)
+			r.tb.ReceiverAwscloudtrailCredentialFailures.Add(ctx, 1, metric.WithAttributes(
+				attribute.String("account", rr.target.account()), attribute.String("region", rr.region)))
 		}
 		failures++
 		r.status.report(name, fmt.Errorf("%s: %w", name, errors.Join(errs...))) // the status says which account-region

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componentstatus"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/awsemu"
 )
@@ -67,4 +68,35 @@ func TestStatusNamesAnAccountStillFailing(t *testing.T) {
 	tickUntil(t, w, func() bool { return sink.sink.LogRecordCount() == len(c)+5+otherEvents })
 	tickUntil(t, w, func() bool { return h.host.lastStatus() == componentstatus.StatusOK })
 	assert.Equal(t, map[string]int64{"polling": 3, "backing_off": 0, "failed": 0}, h.streamStates())
+}
+
+// An account whose role cannot be assumed is counted, per account and region, every
+// time its identity look-up fails; the accounts that work are not.
+func TestCredentialFailuresAreCountedPerAccount(t *testing.T) {
+	roles := append(awsemu.ReaderRoles("reader", "", acctA), awsemu.ReaderRoles("reader", "right", acctC)...)
+	h, sink, w, logs := newAccountsHarness(t, awsemu.Options{Roles: roles})
+	a := h.addAccountEvents(acctA, 5)
+	cfg := h.config()
+	cfg.Accounts = []AccountConfig{
+		{RoleARN: "arn:aws:iam::" + acctA + ":role/reader"},
+		{RoleARN: "arn:aws:iam::" + acctC + ":role/reader", ExternalID: "wrong"},
+	}
+	r := h.startLogged(cfg, sink, w, logs.logger())
+	defer func() { require.NoError(t, r.Shutdown(context.Background())) }()
+	require.Eventually(t, func() bool { return sink.sink.LogRecordCount() == len(a) }, 30*time.Second, 5*time.Millisecond)
+	failures := func() map[string]int64 {
+		out := map[string]int64{}
+		m, err := h.tel.GetMetric("otelcol_receiver_awscloudtrail_credential_failures")
+		if err != nil {
+			return out
+		}
+		for _, p := range m.Data.(metricdata.Sum[int64]).DataPoints {
+			acct, _ := p.Attributes.Value("account")
+			region, _ := p.Attributes.Value("region")
+			out[acct.AsString()+"/"+region.AsString()] += p.Value
+		}
+		return out
+	}
+	tickUntil(t, w, func() bool { return failures()[acctC+"/us-east-1"] >= 3 })
+	assert.Len(t, failures(), 1, "only the failing account is counted: %v", failures())
 }

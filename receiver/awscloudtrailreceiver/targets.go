@@ -26,6 +26,15 @@ func (t target) label() string {
 	return AccountConfig{RoleARN: t.roleARN}.AccountID()
 }
 
+// account is the account the target reads, as far as the config tells: the role's
+// account, "" for the base identity (known only once STS answered).
+func (t target) account() string {
+	if t.roleARN == "" {
+		return ""
+	}
+	return AccountConfig{RoleARN: t.roleARN}.AccountID()
+}
+
 // staticTargets are the identities read from the config alone: the listed accounts, or
 // the base identity when neither accounts nor organization is set.
 func (r *cloudtrailReceiver) staticTargets() []target {
