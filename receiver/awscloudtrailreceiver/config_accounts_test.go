@@ -131,6 +131,14 @@ func TestValidateAccountsConfigRejects(t *testing.T) {
 			c.Accounts = []AccountConfig{{RoleARN: "arn:aws:iam::111111111111:role/" + strings.Repeat("r", 65)}}
 		}, "accounts[0].role_arn"},
 		{"base role ARN without a role name", func(c *Config) { c.RoleARN = "arn:aws:iam::111111111111:role/a/" }, "role_arn"},
+		{"accounts without lookup_events", func(c *Config) {
+			c.LookupEvents, c.SQS.QueueURL = false, "https://sqs.us-east-1.amazonaws.com/111111111111/trail"
+			c.Accounts = []AccountConfig{{RoleARN: "arn:aws:iam::111111111111:role/r"}}
+		}, "accounts: read through LookupEvents, which lookup_events: false turns off"},
+		{"organization without lookup_events", func(c *Config) {
+			c.LookupEvents, c.SQS.QueueURL = false, "https://sqs.us-east-1.amazonaws.com/111111111111/trail"
+			c.Organization.GetOrInsertDefault().RoleName = "r"
+		}, "organization: read through LookupEvents, which lookup_events: false turns off"},
 		{"zero refresh", func(c *Config) {
 			org := c.Organization.GetOrInsertDefault()
 			org.RoleName, org.RefreshInterval = "r", 0
