@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
@@ -96,10 +97,33 @@ func (r *cloudtrailReceiver) runStreams(ctx context.Context, rr regionRun, strea
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.Run(ctx, r.cfg.PollInterval, r.timer, func(err error) { r.status.report(s.String(), err) })
+			s.Run(ctx, r.cfg.PollInterval, r.timer, func(err error) {
+				renewOn(rr.aws.Credentials, err)
+				r.status.report(s.String(), err)
+			})
 		}()
 	}
 	wg.Wait()
+}
+
+// staleCredentialCodes are AWS's answers to keys it no longer takes: expired (by AWS's
+// clock, which may run ahead of the host's), unknown, or of a role session revoked since.
+var staleCredentialCodes = map[string]bool{
+	"ExpiredTokenException": true, "ExpiredToken": true, "InvalidClientTokenId": true,
+	"UnrecognizedClientException": true, "AccessDeniedException": true,
+}
+
+// renewOn drops the cached credentials of an account-region when AWS refused them, so
+// the next poll fetches new ones (assumes the role again) instead of retrying with keys
+// the host's clock still calls valid until their expiration.
+func renewOn(creds aws.CredentialsProvider, err error) {
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || !staleCredentialCodes[apiErr.ErrorCode()] {
+		return
+	}
+	if cache, ok := creds.(*aws.CredentialsCache); ok {
+		cache.Invalidate()
+	}
 }
 
 // resolveAccount asks STS, with the region's credentials, whose they are
