@@ -36,6 +36,7 @@ func (r *cloudtrailReceiver) runOrganization(ctx context.Context, org *Organizat
 	}, organizations.NewFromConfig(base.aws), accounts.STSProbe(sts.NewFromConfig(base.aws)), r.set.Logger)
 	disc.After = r.after
 	disc.Report = func(err error) {
+		renewOn(base.aws.Credentials, err) // the base identity's keys, expired by AWS's clock
 		if err != nil {
 			err = fmt.Errorf("%s: %w", orgListingName, err)
 		}

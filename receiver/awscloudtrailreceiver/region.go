@@ -182,6 +182,7 @@ func (r *cloudtrailReceiver) identifyAny(ctx context.Context, runs []regionRun, 
 				return rr, out, true
 			}
 			errs = append(errs, err)
+			renewOn(rr.aws.Credentials, err)
 			r.tb.ReceiverAwscloudtrailCredentialFailures.Add(ctx, 1, metric.WithAttributes(
 				attribute.String("account", rr.target.account()), attribute.String("region", rr.region)))
 		}
