@@ -160,7 +160,7 @@ func (d *Discoverer) list(ctx context.Context) ([]Account, error) {
 		}
 		for _, a := range page.Accounts {
 			id := aws.ToString(a.Id)
-			if !Active(a) || !d.wanted(id) || listed[id] {
+			if !accountIDRE.MatchString(id) || !Active(a) || !d.wanted(id) || listed[id] {
 				continue
 			}
 			listed[id] = true

@@ -81,3 +81,20 @@ func BenchmarkRefreshLargeOrganization(b *testing.B) {
 		}
 	}
 }
+
+// An answer with an account that has no ID, or not a 12-digit one, skips that account:
+// no role ARN is built from it and nothing polls it.
+func TestDiscoverSkipsAccountsWithoutAnID(t *testing.T) {
+	f := &fakeLister{pages: func(int, *string) (*organizations.ListAccountsOutput, error) {
+		return &organizations.ListAccountsOutput{Accounts: []types.Account{
+			{State: types.AccountStateActive},
+			acct("", types.AccountStateActive, ""),
+			acct("12345", types.AccountStateActive, ""),
+			acct("100000000001", types.AccountStateActive, ""),
+		}}, nil
+	}}
+	d := NewDiscoverer(Config{RoleName: "r"}, f, nil, nil)
+	got, err := d.Refresh(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, []string{"100000000001"}, ids(got))
+}
