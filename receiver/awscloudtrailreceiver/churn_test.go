@@ -5,9 +5,11 @@ package awscloudtrailreceiver
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.uber.org/goleak"
@@ -44,8 +46,21 @@ func TestAccountChurnLeavesNoGoroutine(t *testing.T) {
 		tickUntil(t, w, func() bool { return held(next) && !held(prev) })
 		prev = next
 	}
-	// The management account (the base identity's) stays; the one that left is gone.
-	require.Len(t, r.allStreams(), 2, "the streams of the accounts that left are gone")
+	// The management account (the base identity's) stays; the one that left is gone. The
+	// limiter is claimed a moment before the streams are added: wait for them.
+	require.Eventually(t, func() bool {
+		var accounts []string
+		for _, s := range r.allStreams() {
+			accounts = append(accounts, s.Settings().Account)
+		}
+		return assert.ObjectsAreEqual(sortedCopy([]string{awsemu.DefaultAccountID, prev}), sortedCopy(accounts))
+	}, 30*time.Second, 5*time.Millisecond, "the streams of the accounts that left are gone")
 	require.NoError(t, r.Shutdown(context.Background()))
 	require.False(t, held(prev), "Shutdown releases the last account's limiter")
+}
+
+func sortedCopy(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
 }
