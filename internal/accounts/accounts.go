@@ -40,6 +40,9 @@ func RoleARN(partition, account, roleName string) string {
 	return "arn:" + partition + ":iam::" + account + ":role/" + roleName
 }
 
+// accountIDRE is an AWS account ID; an account listed without one is skipped.
+var accountIDRE = regexp.MustCompile(`^\d{12}$`)
+
 var arnRE = regexp.MustCompile(`^arn:(aws[a-z-]*):[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:`)
 
 // Partition returns the partition of an ARN (aws, aws-cn, aws-us-gov...), such as the

@@ -52,6 +52,9 @@ type Discoverer struct {
 	logger *zap.Logger
 	// After returns a channel that receives after d; tests replace it. Default time.After.
 	After func(d time.Duration) <-chan time.Time
+	// Report, when set, gets the outcome of every listing Run makes (nil once one
+	// works), so that a failing listing shows in the component's status.
+	Report func(error)
 
 	mu       sync.Mutex
 	known    []Account // nil until a listing succeeded
@@ -101,7 +104,8 @@ func (d *Discoverer) Refresh(ctx context.Context) ([]Account, error) {
 	d.failing = false
 	if added, removed := diff(d.known, list); d.known == nil || len(added)+len(removed) > 0 {
 		d.logger.Info("Organization accounts", zap.Int("accounts", len(list)),
-			zap.Strings("added", added), zap.Strings("removed", removed))
+			zap.Int("added", len(added)), zap.Strings("added_ids", firstIDs(added)),
+			zap.Int("removed", len(removed)), zap.Strings("removed_ids", firstIDs(removed)))
 	}
 	d.known = list
 	return slices.Clone(list), nil
@@ -118,6 +122,9 @@ func (d *Discoverer) Run(ctx context.Context, onChange func([]Account)) {
 		list, err := d.Refresh(ctx)
 		if ctx.Err() != nil {
 			return
+		}
+		if d.Report != nil {
+			d.Report(err)
 		}
 		wait := d.cfg.RefreshInterval
 		if err != nil {
@@ -141,6 +148,7 @@ func (d *Discoverer) Run(ctx context.Context, onChange func([]Account)) {
 // list pages through ListAccounts and builds the accounts to read.
 func (d *Discoverer) list(ctx context.Context) ([]Account, error) {
 	out := []Account{} // known and empty differs from unknown (nil)
+	listed := map[string]bool{}
 	p := organizations.NewListAccountsPaginator(d.orgs, &organizations.ListAccountsInput{})
 	for pages := 0; p.HasMorePages(); pages++ {
 		if pages == maxPages {
@@ -152,9 +160,10 @@ func (d *Discoverer) list(ctx context.Context) ([]Account, error) {
 		}
 		for _, a := range page.Accounts {
 			id := aws.ToString(a.Id)
-			if !Active(a) || !d.wanted(id) || slices.ContainsFunc(out, func(x Account) bool { return x.ID == id }) {
+			if !accountIDRE.MatchString(id) || !Active(a) || !d.wanted(id) || listed[id] {
 				continue
 			}
+			listed[id] = true
 			out = append(out, Account{ID: id, Name: aws.ToString(a.Name),
 				RoleARN: RoleARN(d.cfg.Partition, id, d.cfg.RoleName), ExternalID: d.cfg.ExternalID})
 		}
@@ -197,18 +206,31 @@ func (d *Discoverer) readBase(ctx context.Context, a *Account) {
 
 // diff returns the IDs added to and removed from a, in b.
 func diff(a, b []Account) (added, removed []string) {
-	has := func(list []Account, id string) bool {
-		return slices.ContainsFunc(list, func(x Account) bool { return x.ID == id })
+	ids := func(list []Account) map[string]bool {
+		m := make(map[string]bool, len(list))
+		for _, x := range list {
+			m[x.ID] = true
+		}
+		return m
 	}
+	inA, inB := ids(a), ids(b)
 	for _, x := range b {
-		if !has(a, x.ID) {
+		if !inA[x.ID] {
 			added = append(added, x.ID)
 		}
 	}
 	for _, x := range a {
-		if !has(b, x.ID) {
+		if !inB[x.ID] {
 			removed = append(removed, x.ID)
 		}
 	}
 	return added, removed
+}
+
+// maxLoggedIDs bounds the account IDs one log line names: an organization of thousands
+// would otherwise write them all in one line at the first listing.
+const maxLoggedIDs = 50
+
+func firstIDs(ids []string) []string {
+	return ids[:min(len(ids), maxLoggedIDs)]
 }

@@ -369,3 +369,32 @@ func TestRefreshCancelledIsQuiet(t *testing.T) {
 	assert.Zero(t, calls)
 	assert.Zero(t, logs.Len(), "nothing logged")
 }
+
+// Run reports the outcome of every listing: the failures, then nil once one works, so
+// the receiver's status can say that the organization cannot be listed.
+func TestRunReportsEveryListing(t *testing.T) {
+	e := newEnv(t, nil, nil) // no organization yet
+	d := NewDiscoverer(Config{RoleName: "r", BaseAccount: mgmt}, e.orgs, nil, nil)
+	fa := newFakeAfter()
+	d.After = fa.after
+	reports := make(chan error, 16)
+	d.Report = func(err error) { reports <- err }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d.Run(ctx, func([]Account) {})
+	}()
+	fa.waiting(t)
+	require.ErrorContains(t, <-reports, "AWSOrganizationsNotInUseException")
+	fa.fire(t)
+	fa.waiting(t)
+	require.Error(t, <-reports)
+	e.srv.SetOrganization([]awsemu.OrgAccount{})
+	fa.fire(t)
+	fa.waiting(t)
+	require.NoError(t, <-reports)
+	cancel()
+	<-done
+	assert.Empty(t, reports, "nothing reported once stopped")
+}

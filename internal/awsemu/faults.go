@@ -37,6 +37,10 @@ type Faults struct {
 	// TruncateResponses cuts every successful awsJson response body in half (HTTP
 	// 200 with invalid JSON).
 	TruncateResponses bool
+	// ExpireSessions refuses the keys AssumeRole issued once their session is past its
+	// expiration on Options.Clock, as AWS does: ExpiredTokenException
+	// (ExpiredToken from STS). Off, issued keys work for ever.
+	ExpireSessions bool
 	// LateDeliveryRate is the fraction of recorded Lookout for Metrics calls whose
 	// CloudTrail event becomes visible LateDeliveryExtra later than the normal
 	// delivery delay (Options.DeliveryDelay). Drawn from the seeded source.

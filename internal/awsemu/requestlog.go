@@ -53,6 +53,7 @@ func (s *Server) newRecord(r *http.Request, target, reqID string) *RequestRecord
 	rec.AccessKeyID, rec.Region, rec.authErr = akid, region, aerr
 	if aerr == nil {
 		rec.Account = s.accountFor(akid)
+		rec.authErr = s.expired(akid, rec.Time)
 	}
 	return rec
 }
@@ -65,6 +66,18 @@ func operationName(r *http.Request, target string) string {
 		return target[i+1:]
 	}
 	return target
+}
+
+// expired is the answer to keys of a session past its expiration at now, when the
+// ExpireSessions fault is on; nil otherwise.
+func (s *Server) expired(akid string, now time.Time) *apiError {
+	if !s.Faults().ExpireSessions {
+		return nil
+	}
+	if ss, ok := s.sessions.get(akid); ok && !now.Before(ss.expires) {
+		return badRequest("ExpiredTokenException", "The security token included in the request is expired")
+	}
+	return nil
 }
 
 func (s *Server) accountFor(akid string) string {

@@ -41,7 +41,8 @@ func TestAssumeRoleReadsTheRoleAccount(t *testing.T) {
 	a := h.seed(3, t0.Add(-time.Hour), func(_ int, s *RecordSpec) { s.Account = acctA })
 	b := h.seed(4, t0.Add(-time.Hour), func(_ int, s *RecordSpec) { s.Account = acctB })
 
-	for acct, want := range map[string][]Event{acctA: a, acctB: b} {
+	for _, acct := range []string{acctA, acctB} { // in this order: the requests are checked in order below
+		want := map[string][]Event{acctA: a, acctB: b}[acct]
 		got, _ := lookupAll(t, h.roleClient(testAKID, "arn:aws:iam::"+acct+":role/reader", "ext-1"), &cloudtrail.LookupEventsInput{})
 		assert.Equal(t, newestFirstIDs(want), eventIDs(got), acct)
 	}

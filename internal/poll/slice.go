@@ -310,7 +310,7 @@ func (s *Stream) commit(ctx context.Context, sl slice, handled map[string]time.T
 		s.state.Head = head
 	}
 	if sl.settles {
-		settled := minTime(sl.end, sl.queried.Add(-s.set.MaxEventDelay))
+		settled := onGrid(minTime(sl.end, sl.queried.Add(-s.set.MaxEventDelay)))
 		if settled.After(s.state.Settled) {
 			s.state.Settled = settled
 			s.state.Prune()
@@ -327,6 +327,12 @@ func (s *Stream) commit(ctx context.Context, sl slice, handled map[string]time.T
 		s.deps.Logger.Debug("Failed to save checkpoint", zap.String("stream", s.key), zap.Error(s.saveErr))
 	}
 }
+
+// onGrid moves a settled point back to a whole second. The next poll's StartTime starts
+// there and the seen IDs before it are dropped; a server that reads StartTime coarser than
+// a point inside a second (the SDK sends milliseconds, event times are whole seconds)
+// would return again the events of that second that were already emitted and forgotten.
+func onGrid(t time.Time) time.Time { return t.Truncate(time.Second) }
 
 // add translates one event into batch: without redaction straight from the string the
 // SDK decoded (no copy), else from the redacted bytes. A record the redactor refuses

@@ -244,7 +244,7 @@ func (s *Stream) clampToNow(now time.Time) {
 	if s.state.Settled.After(edge) {
 		s.deps.Logger.Warn("Checkpoint is ahead of the server's clock; reading the gap again",
 			zap.String("stream", s.key), zap.Time("settled", s.state.Settled), zap.Time("server_now", now))
-		s.state.Settled = edge
+		s.state.Settled = onGrid(edge)
 	}
 	if s.state.Head.After(now) {
 		s.state.Head = now
@@ -255,7 +255,7 @@ func (s *Stream) clampToNow(now time.Time) {
 // clampRetention moves a position older than LookupEvents' reach to the oldest reachable
 // time (plus a minute of margin for clock skew), and says so: events before it are gone.
 func (s *Stream) clampRetention(now time.Time) {
-	oldest := now.Add(-Retention + time.Minute)
+	oldest := onGrid(now.Add(-Retention + time.Minute))
 	if !s.state.Settled.Before(oldest) {
 		return
 	}

@@ -94,8 +94,10 @@ type RedactConfig struct {
 var _ component.Config = (*Config)(nil)
 
 var (
-	regionRE  = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$`) // eu-west-1, us-gov-west-1, eusc-de-east-1
-	roleARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
+	regionRE = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$`) // eu-west-1, us-gov-west-1, eusc-de-east-1
+	// roleARNRE is an IAM role ARN: an optional path of non-empty segments, then a name
+	// of at most 64 characters.
+	roleARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
 	sourceRE  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
 )
 

@@ -122,6 +122,17 @@ func (c *Config) validateAccounts() error {
 	if org := c.Organization.Get(); org != nil {
 		errs = append(errs, org.validate())
 	}
+	// The SQS input reads whatever files its queue names; accounts and organization only
+	// say whose history LookupEvents reads, so without it they would be ignored silently.
+	if !c.LookupEvents {
+		const turnedOff = "%s: read through LookupEvents, which lookup_events: false turns off"
+		if len(c.Accounts) > 0 {
+			errs = append(errs, fmt.Errorf(turnedOff, "accounts"))
+		}
+		if c.Organization.HasValue() {
+			errs = append(errs, fmt.Errorf(turnedOff, "organization"))
+		}
+	}
 	return errors.Join(errs...)
 }
 

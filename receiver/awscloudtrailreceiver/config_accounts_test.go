@@ -4,6 +4,7 @@
 package awscloudtrailreceiver
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -120,6 +121,24 @@ func TestValidateAccountsConfigRejects(t *testing.T) {
 		{"account id with letters in arn", func(c *Config) {
 			c.Accounts = []AccountConfig{{RoleARN: "arn:aws:iam::11111111111x:role/r"}}
 		}, "accounts[0].role_arn"},
+		{"role ARN without a role name", func(c *Config) {
+			c.Accounts = []AccountConfig{{RoleARN: "arn:aws:iam::111111111111:role/path/"}}
+		}, "accounts[0].role_arn"},
+		{"role ARN with an empty path segment", func(c *Config) {
+			c.Accounts = []AccountConfig{{RoleARN: "arn:aws:iam::111111111111:role//reader"}}
+		}, "accounts[0].role_arn"},
+		{"role name longer than IAM allows", func(c *Config) {
+			c.Accounts = []AccountConfig{{RoleARN: "arn:aws:iam::111111111111:role/" + strings.Repeat("r", 65)}}
+		}, "accounts[0].role_arn"},
+		{"base role ARN without a role name", func(c *Config) { c.RoleARN = "arn:aws:iam::111111111111:role/a/" }, "role_arn"},
+		{"accounts without lookup_events", func(c *Config) {
+			c.LookupEvents, c.SQS.QueueURL = false, "https://sqs.us-east-1.amazonaws.com/111111111111/trail"
+			c.Accounts = []AccountConfig{{RoleARN: "arn:aws:iam::111111111111:role/r"}}
+		}, "accounts: read through LookupEvents, which lookup_events: false turns off"},
+		{"organization without lookup_events", func(c *Config) {
+			c.LookupEvents, c.SQS.QueueURL = false, "https://sqs.us-east-1.amazonaws.com/111111111111/trail"
+			c.Organization.GetOrInsertDefault().RoleName = "r"
+		}, "organization: read through LookupEvents, which lookup_events: false turns off"},
 		{"zero refresh", func(c *Config) {
 			org := c.Organization.GetOrInsertDefault()
 			org.RoleName, org.RefreshInterval = "r", 0

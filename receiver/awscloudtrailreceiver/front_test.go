@@ -133,6 +133,19 @@ func (w *waits) last() time.Duration {
 	return w.d[len(w.d)-1]
 }
 
+// shorterThan is how many of the delays asked for were shorter than d.
+func (w *waits) shorterThan(d time.Duration) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := 0
+	for _, got := range w.d {
+		if got < d {
+			n++
+		}
+	}
+	return n
+}
+
 func (w *waits) count() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()

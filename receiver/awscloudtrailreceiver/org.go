@@ -5,6 +5,7 @@ package awscloudtrailreceiver
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -21,8 +22,9 @@ import (
 // role cannot be assumed there) until ctx ends. New accounts start at start_at, removed
 // ones stop; a failed listing keeps the last known list.
 func (r *cloudtrailReceiver) runOrganization(ctx context.Context, org *OrganizationConfig) {
-	base := forTarget(r.regions[0], target{})
-	id, ok := r.identify(ctx, base, "organization base identity")
+	// The organization is global; its listing and the base identity's look-up go through
+	// the first region whose STS answers, so no single region's STS blocks discovery.
+	base, id, ok := r.identifyAny(ctx, r.regions, "organization base identity")
 	if !ok {
 		return
 	}
@@ -33,6 +35,13 @@ func (r *cloudtrailReceiver) runOrganization(ctx context.Context, org *Organizat
 		BaseAccount:     aws.ToString(id.Account), Partition: accounts.Partition(aws.ToString(id.Arn)),
 	}, organizations.NewFromConfig(base.aws), accounts.STSProbe(sts.NewFromConfig(base.aws)), r.set.Logger)
 	disc.After = r.after
+	disc.Report = func(err error) {
+		renewOn(base.aws.Credentials, err) // the base identity's keys, expired by AWS's clock
+		if err != nil {
+			err = fmt.Errorf("%s: %w", orgListingName, err)
+		}
+		r.status.report(orgListingName, err)
+	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	running := orgTargets{}
@@ -43,6 +52,9 @@ func (r *cloudtrailReceiver) runOrganization(ctx context.Context, org *Organizat
 	}()
 	disc.Run(ctx, func(list []accounts.Account) { r.applyAccounts(ctx, &wg, running, list) })
 }
+
+// orgListingName names the organization's account listing in status and logs.
+const orgListingName = "organization accounts listing"
 
 // orgTargets are the discovered accounts' pollers by account ID, including those stopped
 // and perhaps not yet returned.

@@ -14,6 +14,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/checkpoint"
@@ -94,10 +97,33 @@ func (r *cloudtrailReceiver) runStreams(ctx context.Context, rr regionRun, strea
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.Run(ctx, r.cfg.PollInterval, r.timer, func(err error) { r.status.report(s.String(), err) })
+			s.Run(ctx, r.cfg.PollInterval, r.timer, func(err error) {
+				renewOn(rr.aws.Credentials, err)
+				r.status.report(s.String(), err)
+			})
 		}()
 	}
 	wg.Wait()
+}
+
+// staleCredentialCodes are AWS's answers to keys it no longer takes: expired (by AWS's
+// clock, which may run ahead of the host's), unknown, or of a role session revoked since.
+var staleCredentialCodes = map[string]bool{
+	"ExpiredTokenException": true, "ExpiredToken": true, "InvalidClientTokenId": true,
+	"UnrecognizedClientException": true, "AccessDeniedException": true,
+}
+
+// renewOn drops the cached credentials of an account-region when AWS refused them, so
+// the next poll fetches new ones (assumes the role again) instead of retrying with keys
+// the host's clock still calls valid until their expiration.
+func renewOn(creds aws.CredentialsProvider, err error) {
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || !staleCredentialCodes[apiErr.ErrorCode()] {
+		return
+	}
+	if cache, ok := creds.(*aws.CredentialsCache); ok {
+		cache.Invalidate()
+	}
 }
 
 // resolveAccount asks STS, with the region's credentials, whose they are
@@ -134,31 +160,51 @@ func identityName(rr regionRun) string {
 // account, reporting failures under name and retrying them with backoff; false means
 // ctx ended first.
 func (r *cloudtrailReceiver) identify(ctx context.Context, rr regionRun, name string) (*sts.GetCallerIdentityOutput, bool) {
-	client := sts.NewFromConfig(rr.aws)
+	_, out, ok := r.identifyAny(ctx, []regionRun{rr}, name)
+	return out, ok
+}
+
+// identifyAny is identify through the first of runs whose STS answers, tried in order
+// on every round: one region's STS refusing (an opt-in region not enabled, an outage)
+// blocks nothing another region can do. It returns the run that answered.
+func (r *cloudtrailReceiver) identifyAny(ctx context.Context, runs []regionRun, name string) (regionRun, *sts.GetCallerIdentityOutput, bool) {
 	for failures := 0; ; {
-		callCtx, cancel := context.WithTimeout(ctx, identityTimeout)
-		out, err := client.GetCallerIdentity(callCtx, &sts.GetCallerIdentityInput{})
-		cancel()
-		if ctx.Err() != nil {
-			return nil, false
-		}
-		if err == nil && aws.ToString(out.Account) == "" {
-			err = errNoAccount
-		}
-		if err == nil {
-			if failures > 0 {
-				r.status.report(name, nil)
+		var errs []error
+		for _, rr := range runs {
+			out, err := callerIdentity(ctx, rr)
+			if ctx.Err() != nil {
+				return regionRun{}, nil, false
 			}
-			return out, true
+			if err == nil {
+				if failures > 0 {
+					r.status.report(name, nil)
+				}
+				return rr, out, true
+			}
+			errs = append(errs, err)
+			renewOn(rr.aws.Credentials, err)
+			r.tb.ReceiverAwscloudtrailCredentialFailures.Add(ctx, 1, metric.WithAttributes(
+				attribute.String("account", rr.target.account()), attribute.String("region", rr.region)))
 		}
 		failures++
-		r.status.report(name, fmt.Errorf("%s: %w", name, err)) // the status says which account-region
+		r.status.report(name, fmt.Errorf("%s: %w", name, errors.Join(errs...))) // the status says which account-region
 		select {
 		case <-ctx.Done():
-			return nil, false
+			return regionRun{}, nil, false
 		case <-r.after(jitter(identityRetryDelay(r.cfg.PollInterval, failures))):
 		}
 	}
+}
+
+// callerIdentity asks rr's STS once (with the SDK's retries) whose rr's credentials are.
+func callerIdentity(ctx context.Context, rr regionRun) (*sts.GetCallerIdentityOutput, error) {
+	callCtx, cancel := context.WithTimeout(ctx, identityTimeout)
+	defer cancel()
+	out, err := sts.NewFromConfig(rr.aws).GetCallerIdentity(callCtx, &sts.GetCallerIdentityInput{})
+	if err == nil && aws.ToString(out.Account) == "" {
+		err = errNoAccount
+	}
+	return out, err
 }
 
 // identityRetryDelay is the wait after failures consecutive failed identity look-ups:

@@ -26,6 +26,15 @@ func (t target) label() string {
 	return AccountConfig{RoleARN: t.roleARN}.AccountID()
 }
 
+// account is the account the target reads, as far as the config tells: the role's
+// account, "" for the base identity (known only once STS answered).
+func (t target) account() string {
+	if t.roleARN == "" {
+		return ""
+	}
+	return AccountConfig{RoleARN: t.roleARN}.AccountID()
+}
+
 // staticTargets are the identities read from the config alone: the listed accounts, or
 // the base identity when neither accounts nor organization is set.
 func (r *cloudtrailReceiver) staticTargets() []target {
@@ -41,8 +50,8 @@ func (r *cloudtrailReceiver) staticTargets() []target {
 
 // forTarget returns the region's config with the target's credentials: the base
 // identity's, or the role assumed through the region's own STS endpoint, with a
-// credentials cache of its own.
-func forTarget(rr regionRun, t target) regionRun {
+// credentials cache of its own whose fetches end when ctx (the target's polling) does.
+func forTarget(ctx context.Context, rr regionRun, t target) regionRun {
 	rr.target = t
 	if t.roleARN == "" {
 		return rr
@@ -54,9 +63,25 @@ func forTarget(rr regionRun, t target) regionRun {
 			o.ExternalID = aws.String(t.externalID)
 		}
 	})
-	cfg.Credentials = aws.NewCredentialsCache(provider)
+	cfg.Credentials = aws.NewCredentialsCache(boundProvider{inner: provider, stop: ctx})
 	rr.aws = cfg
 	return rr
+}
+
+// boundProvider fetches credentials until the caller's context or stop ends. The SDK's
+// credentials cache strips the caller's cancellation from the fetch (one fetch serves
+// every caller) and lets each caller go on its own cancellation, so without stop a hung
+// fetch would outlive the account's polling, and Shutdown, by up to three 30s attempts.
+type boundProvider struct {
+	inner aws.CredentialsProvider
+	stop  context.Context
+}
+
+func (p boundProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(p.stop, cancel)()
+	return p.inner.Retrieve(ctx)
 }
 
 // startTarget polls every region of t until ctx ends, each account-region on its own
@@ -70,7 +95,7 @@ func (r *cloudtrailReceiver) startTarget(ctx context.Context, wg *sync.WaitGroup
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			run(ctx, forTarget(rr, t))
+			run(ctx, forTarget(ctx, rr, t))
 		}()
 	}
 }

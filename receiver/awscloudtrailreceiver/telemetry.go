@@ -5,6 +5,8 @@ package awscloudtrailreceiver
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sync"
 
 	"go.opentelemetry.io/collector/component"
@@ -109,15 +111,18 @@ func streamMeasureAttrs(set poll.Settings) metric.MeasurementOption {
 }
 
 // statusTracker reports the component's health from every stream's last poll: OK when all
-// succeeded, a recoverable error while any fails. A stream's error is logged at Warn when
-// its kind changes, and at Debug while it repeats, so a lasting AccessDenied is logged once.
+// succeeded, a recoverable error while any fails, naming one that fails now. A stream's
+// error is logged at Warn when its kind changes, and at Debug while it repeats, so a
+// lasting AccessDenied is logged once.
 type statusTracker struct {
 	host   component.Host
 	logger *zap.Logger
 	mu     sync.Mutex
 	errs   map[string]error
-	// failedKind is the kind of the last failure reported, KindNone while healthy.
+	// failedKind is the kind of the last failure reported, KindNone while healthy;
+	// named is the name whose error that status carries.
 	failedKind cloudtrail.Kind
+	named      string
 }
 
 func newStatusTracker(host component.Host, logger *zap.Logger) *statusTracker {
@@ -142,7 +147,7 @@ func (t *statusTracker) report(stream string, err error) {
 	} else {
 		t.errs[stream] = err
 	}
-	t.publish(err)
+	t.publish(stream, err)
 }
 
 // forget drops what is known of names (the streams and credentials of an account-region
@@ -154,26 +159,32 @@ func (t *statusTracker) forget(names ...string) {
 	for _, n := range names {
 		delete(t.errs, n)
 	}
-	if failing && len(t.errs) == 0 {
-		t.publish(nil)
+	if failing {
+		t.publish("", nil)
 	}
 }
 
 // publish reports a status when the component's health changes: from healthy to failing,
-// from one kind of failure to another, or back to healthy.
-func (t *statusTracker) publish(last error) {
+// from one kind of failure to another, back to healthy, or when the failure the status
+// names is over while others go on (the status then names one of those).
+func (t *statusTracker) publish(name string, last error) {
 	if len(t.errs) == 0 {
 		if t.failedKind != cloudtrail.KindNone {
 			componentstatus.ReportStatus(t.host, componentstatus.NewEvent(componentstatus.StatusOK))
 		}
-		t.failedKind = cloudtrail.KindNone
+		t.failedKind, t.named = cloudtrail.KindNone, ""
 		return
 	}
 	if last == nil {
-		return // another stream recovered; the ones still failing were reported
+		if _, still := t.errs[t.named]; still {
+			return // another stream recovered; the one the status names still fails
+		}
+		name = slices.Min(slices.Collect(maps.Keys(t.errs)))
+		last = t.errs[name]
+		t.failedKind = cloudtrail.KindNone // report it, whatever its kind
 	}
 	if kind := cloudtrail.Classify(last); kind != t.failedKind {
 		componentstatus.ReportStatus(t.host, componentstatus.NewRecoverableErrorEvent(last))
-		t.failedKind = kind
+		t.failedKind, t.named = kind, name
 	}
 }

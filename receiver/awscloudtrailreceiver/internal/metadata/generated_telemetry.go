@@ -35,6 +35,7 @@ type TelemetryBuilder struct {
 	ReceiverAwscloudtrailCheckpointLag          metric.Float64ObservableGauge
 	ReceiverAwscloudtrailCheckpointSaveFailures metric.Int64Counter
 	ReceiverAwscloudtrailClockSkew              metric.Float64ObservableGauge
+	ReceiverAwscloudtrailCredentialFailures     metric.Int64Counter
 	ReceiverAwscloudtrailDuplicatesDropped      metric.Int64Counter
 	ReceiverAwscloudtrailEventsEmitted          metric.Int64Counter
 	ReceiverAwscloudtrailEventsRefused          metric.Int64Counter
@@ -163,6 +164,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_receiver_awscloudtrail_clock_skew",
 		metric.WithDescription("The server's clock (the Date of the last LookupEvents response) minus the host's, in seconds. [Alpha]"),
 		metric.WithUnit("s"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverAwscloudtrailCredentialFailures, err = builder.meter.Int64Counter(
+		"otelcol_receiver_awscloudtrail_credential_failures",
+		metric.WithDescription("Failed look-ups of an account-region's identity (sts:GetCallerIdentity with its credentials: the role could not be assumed, or the credentials were refused); account is the role's account, empty for the base identity. [Alpha]"),
+		metric.WithUnit("{lookup}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ReceiverAwscloudtrailDuplicatesDropped, err = builder.meter.Int64Counter(

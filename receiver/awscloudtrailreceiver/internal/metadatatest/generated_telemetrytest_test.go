@@ -37,6 +37,7 @@ func TestSetupTelemetry(t *testing.T) {
 	}))
 	tb.ReceiverAwscloudtrailAPIRequests.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailCheckpointSaveFailures.Add(context.Background(), 1)
+	tb.ReceiverAwscloudtrailCredentialFailures.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailDuplicatesDropped.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailEventsEmitted.Add(context.Background(), 1)
 	tb.ReceiverAwscloudtrailEventsRefused.Add(context.Background(), 1)
@@ -57,6 +58,9 @@ func TestSetupTelemetry(t *testing.T) {
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverAwscloudtrailClockSkew(t, testTel,
 		[]metricdata.DataPoint[float64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverAwscloudtrailCredentialFailures(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverAwscloudtrailDuplicatesDropped(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
