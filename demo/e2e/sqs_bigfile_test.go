@@ -58,7 +58,7 @@ func runBigFile(t *testing.T, mb int) {
 	require.Eventually(t, func() bool { return c.sink.total() >= records && st.queueEmpty() },
 		20*time.Minute, 200*time.Millisecond, "the file was not exported and its message deleted")
 	elapsed := time.Since(began)
-	hwm := vmHWM(t, c.cmd.Process.Pid)
+	hwm := procStatus(t, c.cmd.Process.Pid, "VmHWM")
 	got := map[string]int{}
 	c.sink.addTo(got)
 	t.Logf("exported %d records (%d distinct) in %s (%.0f MB/s uncompressed, %.0f visibility timeouts); collector peak RSS (VmHWM) %d MB",

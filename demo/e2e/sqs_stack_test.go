@@ -217,22 +217,6 @@ func (c *sqsCollector) kill(t *testing.T) {
 	c.sink.srv.Close()
 }
 
-// vmHWM is the peak resident set size of a process, from /proc/<pid>/status.
-func vmHWM(t *testing.T, pid int) int64 {
-	t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	require.NoError(t, err)
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) == 3 && f[0] == "VmHWM:" {
-			kb, err := strconv.ParseInt(f[1], 10, 64)
-			require.NoError(t, err)
-			return kb << 10
-		}
-	}
-	t.Fatal("no VmHWM in /proc/<pid>/status")
-	return 0
-}
-
 // counterMetric reads a counter by its Prometheus name, with or without the _total suffix.
 func (c *sqsCollector) counterMetric(t *testing.T, name string, labels ...string) float64 {
 	t.Helper()

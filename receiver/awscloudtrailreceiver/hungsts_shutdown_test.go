@@ -4,7 +4,6 @@
 package awscloudtrailreceiver
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -44,14 +43,7 @@ func TestShutdownAbortsAHungRoleFetch(t *testing.T) {
 	r := h.start(cfg, consumertest.NewNop(), make(ticks))
 	require.Eventually(t, func() bool { return started.Load() > 0 }, 30*time.Second, 5*time.Millisecond)
 
-	done := make(chan error, 1)
-	go func() { done <- r.Shutdown(context.Background()) }()
-	select {
-	case err := <-done:
-		require.NoError(t, err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("Shutdown waited for the hung AssumeRole")
-	}
+	shutdownWithin(t, r, 10*time.Second, "Shutdown waited for the hung AssumeRole")
 	require.Eventually(t, func() bool { return aborted.Load() == started.Load() }, 5*time.Second, 5*time.Millisecond,
 		"the AssumeRole in flight goes on after Shutdown (%d started, %d aborted)", started.Load(), aborted.Load())
 }

@@ -4,7 +4,6 @@
 package awscloudtrailreceiver
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"sync/atomic"
@@ -43,14 +42,7 @@ func TestShutdownDuringAnOrganizationRefresh(t *testing.T) {
 	r := h.startLogged(cfg, sink, w, logs.logger())
 	require.Eventually(t, func() bool { return listing.Load() > 0 }, 30*time.Second, 5*time.Millisecond)
 
-	done := make(chan error, 1)
-	go func() { done <- r.Shutdown(context.Background()) }()
-	select {
-	case err := <-done:
-		require.NoError(t, err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("Shutdown waited for the listing")
-	}
+	shutdownWithin(t, r, 10*time.Second, "Shutdown waited for the listing")
 	assert.Empty(t, r.allStreams(), "no account started")
 	assert.NotEqual(t, componentstatus.StatusRecoverableError, h.host.lastStatus(), "stopping is not a failure")
 	assert.NotContains(t, logs.String(), "Listing the organization's accounts failed")

@@ -94,6 +94,19 @@ func (h *harness) addEvents(source string, n int) []awsemu.Event {
 	return evs
 }
 
+// shutdownWithin shuts r down and fails the test, saying why, when that takes longer than d.
+func shutdownWithin(t *testing.T, r *cloudtrailReceiver, d time.Duration, why string) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- r.Shutdown(context.Background()) }()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(d):
+		t.Fatal(why)
+	}
+}
+
 func eventIDs(sink *consumertest.LogsSink) []string {
 	var ids []string
 	for _, ld := range sink.AllLogs() {
@@ -249,14 +262,7 @@ func TestShutdownDuringPollIsPromptAndPersistsNothing(t *testing.T) {
 	r := h.start(cfg, sink, make(ticks))
 	require.Eventually(t, func() bool { return h.inFlight.Load() > 0 }, 10*time.Second, 5*time.Millisecond)
 
-	done := make(chan error, 1)
-	go func() { done <- r.Shutdown(context.Background()) }()
-	select {
-	case err := <-done:
-		require.NoError(t, err)
-	case <-time.After(20 * time.Second):
-		t.Fatal("Shutdown waited for the in-flight request")
-	}
+	shutdownWithin(t, r, 20*time.Second, "Shutdown waited for the in-flight request")
 	assert.Zero(t, sink.LogRecordCount())
 	client := h.storageClient(storageID)
 	b, err := client.Get(context.Background(), checkpointKey(h.sts.account, "us-east-1", defaultEventSource))
