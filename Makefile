@@ -69,7 +69,7 @@ unit: servers
 demo: servers $(OTELCOL) $(AWSEMU) $(TRACEDCLIENT)
 	@mkdir -p build && rm -f build/reliability-short.txt
 	cd demo && OTELCOL_BIN=$(CURDIR)/$(OTELCOL) AWSEMU_BIN=$(CURDIR)/$(AWSEMU) TRACEDCLIENT_BIN=$(CURDIR)/$(TRACEDCLIENT) \
-		E2E_REPORT=$(CURDIR)/build/reliability-short.txt $(GO) test -race -count=1 ./...
+		E2E_REPORT=$(CURDIR)/build/reliability-short.txt $(GO) test -race -count=1 -timeout 30m ./...
 	@cat build/reliability-short.txt 2>/dev/null || true
 
 # A user's build: the product packed at a pseudo-version into a local module proxy, ocb with
