@@ -42,6 +42,11 @@ func (in *Input) readObject(ctx context.Context, obj Object) error {
 		in.deps.Metrics.File(ctx, class, "skipped")
 		return nil
 	}
+	leave, err := in.inWork.enter(ctx, obj)
+	if err != nil {
+		return err
+	}
+	defer leave()
 	// A read that makes no progress for ReadIdleTimeout ends the object's request, so a
 	// stalled connection cannot hold a worker (and, through the heartbeat, the message).
 	ctx, cancel := context.WithCancelCause(ctx)

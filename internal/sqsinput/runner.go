@@ -101,8 +101,9 @@ type Deps struct {
 
 // Input runs the SQS input.
 type Input struct {
-	set  Settings
-	deps Deps
+	set    Settings
+	deps   Deps
+	inWork inWork // objects being read, so that two messages naming one are read one after the other
 }
 
 // New returns an Input; Run starts it.
