@@ -32,18 +32,25 @@ func (x *setIndex) Add(ids ...string) {
 	}
 }
 
+// minutelySource holds n CreateAlert events, one a minute from ten minutes before t0;
+// it returns their IDs oldest first. seed picks the page shapes.
+func minutelySource(clock *fakeClock, seed uint64, n int) (*fakeSource, []string) {
+	src := &fakeSource{rng: rand.New(rand.NewPCG(seed, seed+1)), now: clock.Now}
+	ids := make([]string, n)
+	for i := range n {
+		e := fakeRecord(fakeUUID(uint64(i+1)), "CreateAlert", t0.Add(-time.Duration(10-i)*time.Minute), false)
+		src.add(fakeEvent{ev: e})
+		ids[i] = e.ID
+	}
+	return src, ids
+}
+
 // An event the SQS input already emitted (EventBridge saw the call first) is not emitted
 // again by LookupEvents; what LookupEvents emits goes into the shared index, so the SQS
 // input skips it in turn. A refused slice adds nothing.
 func TestSharedIndexEmitsEachEventOnce(t *testing.T) {
 	clock := newFakeClock(t0)
-	src := &fakeSource{rng: rand.New(rand.NewPCG(3, 4)), now: clock.Now}
-	var all []string
-	for i := range 4 {
-		e := fakeRecord(fakeUUID(uint64(i+1)), "CreateAlert", t0.Add(-time.Duration(10-i)*time.Minute), false)
-		src.add(fakeEvent{ev: e})
-		all = append(all, e.ID)
-	}
+	src, all := minutelySource(clock, 3, 4)
 	index := &setIndex{ids: map[string]bool{all[1]: true}}
 	set := Settings{Region: "us-east-1", EventSource: lfm, MaxEventDelay: 15 * time.Minute, Start: t0.Add(-time.Hour)}
 	metrics := &countMetrics{}
@@ -70,13 +77,7 @@ func TestSharedIndexEmitsEachEventOnce(t *testing.T) {
 // index, so the other input (a trail file, EventBridge) still emits it.
 func TestSharedIndexLeavesPermanentlyRefusedEventsOut(t *testing.T) {
 	clock := newFakeClock(t0)
-	src := &fakeSource{rng: rand.New(rand.NewPCG(5, 6)), now: clock.Now}
-	var all []string
-	for i := range 6 {
-		e := fakeRecord(fakeUUID(uint64(i+1)), "CreateAlert", t0.Add(-time.Duration(10-i)*time.Minute), false)
-		src.add(fakeEvent{ev: e})
-		all = append(all, e.ID)
-	}
+	src, all := minutelySource(clock, 5, 6)
 	index := &setIndex{ids: map[string]bool{}}
 	set := Settings{Region: "us-east-1", EventSource: lfm, MaxEventDelay: 15 * time.Minute, Start: t0.Add(-time.Hour)}
 	sink := new(consumertest.LogsSink)
