@@ -202,7 +202,7 @@ bench: servers $(OTELCOL) $(AWSEMU) $(BENCHSTAT)
 # E2E_ORG_REGIONS, E2E_ORG_HISTORY and E2E_ORG_STEADY shrink it (demo/e2e/perf_org_test.go).
 perf-org: $(OTELCOL) $(AWSEMU)
 	@mkdir -p build
-	cd demo && E2E_PERF=1 E2E_PERF_ORG=1 E2E_PERF_REPORT=$(CURDIR)/build/perf-org.txt OTELCOL_BIN=$(CURDIR)/$(OTELCOL) \
+	cd demo && E2E_PERF=1 E2E_PERF_ORG=1 E2E_PERF_REPORT=$(CURDIR)/build/perf-org.txt E2E_PERF_PROFILES=$(CURDIR)/build/perf-org-profiles OTELCOL_BIN=$(CURDIR)/$(OTELCOL) \
 		AWSEMU_BIN=$(CURDIR)/$(AWSEMU) $(GO) test -count=1 -timeout 120m -run 'TestPerfOrganization' -v ./e2e
 	@cat build/perf-org.txt
 

@@ -87,17 +87,27 @@ func TestPerfMemoryFlatDuringBackfill(t *testing.T) {
 // procStatus reads a "kB" field of /proc/<pid>/status, in bytes.
 func procStatus(t *testing.T, pid int, field string) int64 {
 	t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	v, err := readStatus(pid, field)
 	require.NoError(t, err)
+	return v
+}
+
+// readStatus reads a field of /proc/<pid>/status in bytes (VmRSS, VmHWM).
+func readStatus(pid int, field string) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if rest, ok := strings.CutPrefix(line, field+":"); ok {
 			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			require.NoError(t, err)
-			return kb << 10
+			if err != nil {
+				return 0, fmt.Errorf("/proc/%d/status %s: %w", pid, field, err)
+			}
+			return kb << 10, nil
 		}
 	}
-	t.Fatalf("no %s in /proc/%d/status", field, pid)
-	return 0
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }
 
 // Target 5: with poll_interval 5s, an event is exported at most interval + 1s after it

@@ -39,7 +39,8 @@ import (
 //
 // E2E_ORG_ACCOUNTS (50), E2E_ORG_REGIONS (17, the first n of orgPerfRegions),
 // E2E_ORG_HISTORY (1h, seeded at 1 event/s) and E2E_ORG_STEADY (5m, the measured steady
-// state) shrink it, for a smoke run.
+// state) shrink it, for a smoke run. E2E_PERF_PROFILES names a directory for the
+// collector's heap profiles: at its RSS peak, when caught up and at the end.
 
 var orgPerfRegions = []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1",
 	"eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2",
@@ -100,8 +101,10 @@ func TestPerfOrganization850AccountRegions(t *testing.T) {
 	load0 := loadAvg(t)
 	emu := startOrgEmulator(t, emuBin, sc)
 	ot := newOrgTailer(time.Now(), history) // history: every event before the collector starts
-	col := startOrgCollector(t, otelcol, emu.url, sc, ot)
+	pprofPort := freePort(t)
+	col := startOrgCollector(t, otelcol, emu.url, sc, ot, pprofPort)
 	began := ot.history
+	prof := startHeapProfiler(t, os.Getenv("E2E_PERF_PROFILES"), pprofPort, col.cmd.Process.Pid)
 	cpu0 := procCPU(t, col.cmd.Process.Pid)
 
 	lastLog := time.Now()
@@ -125,6 +128,7 @@ func TestPerfOrganization850AccountRegions(t *testing.T) {
 	cpuCaught, loadCaught, rssCaught := procCPU(t, col.cmd.Process.Pid), loadAvg(t), procStatus(t, col.cmd.Process.Pid, "VmRSS")
 	requestsCaught := sumRequests(orgRates(t, emu.url, orgRateWindow))
 	caughtWall := time.Since(began)
+	prof.snapshot(t, "caught-up")
 	t.Logf("history exported in %s, present reached in %s", historyDone.Round(time.Second), caughtWall.Round(time.Second))
 	time.Sleep(sc.steady) // the steady state: live traffic only
 	steadyEnd := time.Now()
@@ -132,6 +136,11 @@ func TestPerfOrganization850AccountRegions(t *testing.T) {
 	peak, emuPeak := procStatus(t, col.cmd.Process.Pid, "VmHWM"), procStatus(t, emu.cmd.Process.Pid, "VmHWM")
 	rssEnd := procStatus(t, col.cmd.Process.Pid, "VmRSS")
 	rates := orgRates(t, emu.url, orgRateWindow)
+	prof.snapshot(t, "steady")
+	if prof != nil {
+		prof.close()
+		t.Logf("heap profiles in %s; peak.pb.gz was taken at RSS %d MB", os.Getenv("E2E_PERF_PROFILES"), prof.peakRSS()>>20)
+	}
 	goroutines := goroutineCount(t, col)
 
 	// Live events of (caughtUp, steadyEnd-target-2s]: each must have arrived within
@@ -197,10 +206,10 @@ func startOrgEmulator(t *testing.T, bin string, sc orgPerfScale) *emulator {
 
 // startOrgCollector starts the collector on testdata/e2e/perf_org.yaml, exporting over
 // OTLP/HTTP straight into ot (no file: millions of records).
-func startOrgCollector(t *testing.T, bin, url string, sc orgPerfScale, ot *orgTailer) *collector {
+func startOrgCollector(t *testing.T, bin, url string, sc orgPerfScale, ot *orgTailer, pprofPort int) *collector {
 	t.Helper()
 	c := &collector{metricsPort: freePort(t)}
-	env := childEnv("E2E_EMULATOR_URL="+url, "AWS_ENDPOINT_URL_ORGANIZATIONS="+url, "E2E_OUTPUT_URL="+ot.serve(t),
+	env := childEnv("E2E_PPROF_PORT="+strconv.Itoa(pprofPort), "E2E_EMULATOR_URL="+url, "AWS_ENDPOINT_URL_ORGANIZATIONS="+url, "E2E_OUTPUT_URL="+ot.serve(t),
 		"E2E_METRICS_PORT="+strconv.Itoa(c.metricsPort), "E2E_REGIONS=["+strings.Join(sc.regions, ",")+"]",
 		"E2E_START_AT="+(sc.history+30*time.Minute).String(), // the seeding's oldest events, however long it took
 		"E2E_POLL_INTERVAL="+orgPerfPoll.String(), "E2E_ROLE_NAME="+orgPerfRole, "E2E_EXTERNAL_ID="+orgPerfExternal,
