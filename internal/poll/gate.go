@@ -5,24 +5,34 @@ package poll
 
 import "context"
 
-// Gate bounds how many streams read a slice at once. A stream holds a place from the
-// first page of a slice until the slice was emitted (or failed), so the events a receiver
-// holds in memory are at most the gate's size times a slice (Settings.MaxEvents per
-// split level), however many accounts and regions it polls. Waiting streams enter in
-// the order they came (a channel's waiters are served first in, first out), so a busy
-// catch-up cannot starve a stream that only has a page of live events to read. A nil
-// Gate bounds nothing.
+// Gate bounds how many streams read a slice at once, and how many of those hand records
+// to the pipeline at once. A stream holds a place from the first page of a slice until
+// the slice was emitted (or failed), so the events a receiver holds in memory are at
+// most the gate's size times a slice (Settings.MaxEvents per split level), however many
+// accounts and regions it polls. Translating and delivering takes a second, smaller
+// kind of place (a quarter of the reading places): the translated records and the
+// exporter's work on them (an encoded request, a connection with its buffers, when the
+// exporter has no queue) are then bounded by that, while the other streams wait for
+// the API. Waiting streams enter in the order they came (a channel's waiters are served
+// first in, first out), so a busy catch-up cannot starve a stream that only has a page
+// of live events to read. A nil Gate bounds nothing.
 type Gate struct {
-	places chan struct{}
+	places     chan struct{}
+	delivering chan struct{}
 }
 
-// NewGate returns a gate of n places (at least one).
+// NewGate returns a gate of n reading places (at least one), and a quarter as many
+// delivering places (at least one).
 func NewGate(n int) *Gate {
-	return &Gate{places: make(chan struct{}, max(n, 1))}
+	n = max(n, 1)
+	return &Gate{places: make(chan struct{}, n), delivering: make(chan struct{}, max(n/4, 1))}
 }
 
 // Size is the gate's number of places.
 func (g *Gate) Size() int { return cap(g.places) }
+
+// DeliverySize is the gate's number of delivering places.
+func (g *Gate) DeliverySize() int { return cap(g.delivering) }
 
 // InUse is how many places are held now.
 func (g *Gate) InUse() int { return len(g.places) }
@@ -31,16 +41,35 @@ func (g *Gate) enter(ctx context.Context) error {
 	if g == nil {
 		return nil
 	}
-	select {
-	case g.places <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return take(ctx, g.places)
 }
 
 func (g *Gate) leave() {
 	if g != nil {
 		<-g.places
+	}
+}
+
+// enterDelivery takes a delivering place; a stream takes it while it holds a reading
+// place, and gives it back before it takes anything else, so the two never deadlock.
+func (g *Gate) enterDelivery(ctx context.Context) error {
+	if g == nil {
+		return nil
+	}
+	return take(ctx, g.delivering)
+}
+
+func (g *Gate) leaveDelivery() {
+	if g != nil {
+		<-g.delivering
+	}
+}
+
+func take(ctx context.Context, places chan struct{}) error {
+	select {
+	case places <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }

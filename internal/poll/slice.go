@@ -198,9 +198,17 @@ func (s *Stream) clampSlice(d time.Duration) time.Duration {
 	return min(max(d, s.set.MinSlice), s.set.MaxSlice)
 }
 
+// emitChunk bounds the records of one pipeline call: a slice is translated and delivered
+// in parts of at most this many records, each under a delivering place of the gate, so
+// translated records and the exporter's work on them stay bounded however large the
+// slice (Settings.MaxEvents) and however many streams read at once.
+const emitChunk = 250
+
 // emit sorts a slice's events oldest first, drops the ones already emitted and the ones
-// the filters exclude, translates the rest, hands them to the pipeline and, only once it
-// accepted them, commits and persists the new position.
+// the filters exclude, translates the rest and hands them to the pipeline in parts of at
+// most emitChunk records, and, only once it accepted every part, commits and persists
+// the new position. A part refused for now fails the slice: the next poll reads it again,
+// and the parts delivered before it are then known as emitted, not emitted again.
 func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) error {
 	sort.SliceStable(events, func(i, j int) bool {
 		if !events[i].Time.Equal(events[j].Time) {
@@ -208,15 +216,13 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 		}
 		return events[i].ID < events[j].ID
 	})
-	batch := translate.NewBatch(s.set.Translate)
 	handled := make(map[string]time.Time)
-	var good []*cloudtrail.Event
-	dups, malformed, unredactable := 0, 0, 0
-	observed := s.deps.Observed()
+	var wanted []*cloudtrail.Event
+	var t tally
 	for i := range events {
 		e := &events[i]
 		if _, ok := s.state.Seen[e.ID]; ok {
-			dups++
+			t.dups++
 			continue
 		}
 		if _, ok := handled[e.ID]; ok {
@@ -229,18 +235,74 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 			continue
 		}
 		if s.deps.Emitted != nil && s.deps.Emitted.Contains(e.ID) {
-			dups++ // the other input (EventBridge, a trail file) emitted it
+			t.dups++ // the other input (EventBridge, a trail file) emitted it
 			continue
 		}
+		wanted = append(wanted, e)
+	}
+	observed := s.deps.Observed()
+	var delivered []*cloudtrail.Event
+	for lo := 0; lo < len(wanted); lo += emitChunk {
+		part, err := s.deliverPart(ctx, wanted[lo:min(lo+emitChunk, len(wanted))], observed, &t)
+		delivered = append(delivered, part...)
+		if err != nil {
+			// What the pipeline took is emitted: the slice read again must not send it again.
+			for _, e := range delivered {
+				s.state.Add(e.ID, e.Time)
+			}
+			t.report(ctx, s)
+			return err
+		}
+	}
+	if len(t.dropped) > 0 {
+		s.deps.Logger.Warn("Pipeline refused events permanently; dropping them", zap.String("stream", s.key),
+			zap.Int("refused", len(t.dropped)), zap.Int("delivered", t.delivered),
+			zap.Strings("event_ids", t.dropped), zap.Error(t.cause))
+	}
+	s.commit(ctx, sl, handled)
+	t.report(ctx, s)
+	return nil
+}
+
+// tally counts what became of a slice's events.
+type tally struct {
+	delivered, dups, malformed, unredactable int
+	dropped                                  []string // refused for good
+	cause                                    error
+}
+
+func (t *tally) report(ctx context.Context, s *Stream) {
+	s.deps.Metrics.Emitted(ctx, t.delivered)
+	s.deps.Metrics.Refused(ctx, len(t.dropped))
+	s.deps.Metrics.Duplicates(ctx, t.dups)
+	s.deps.Metrics.Malformed(ctx, t.malformed)
+	if m, ok := s.deps.Metrics.(RedactionMetrics); ok {
+		m.RedactionDropped(ctx, t.unredactable)
+	}
+}
+
+// deliverPart translates events and hands them to the pipeline under a delivering place.
+// It returns the events the pipeline accepted (all but the ones refused for good) and,
+// when the pipeline refused the part for now, the error. A delivered event's record is
+// let go: nothing reads it again, and a slice of hundreds of records is not held while
+// its later parts are sent.
+func (s *Stream) deliverPart(ctx context.Context, events []*cloudtrail.Event, observed time.Time, t *tally) ([]*cloudtrail.Event, error) {
+	if err := s.deps.Gate.enterDelivery(ctx); err != nil {
+		return nil, err
+	}
+	defer s.deps.Gate.leaveDelivery()
+	batch := translate.NewBatch(s.set.Translate)
+	good := make([]*cloudtrail.Event, 0, len(events))
+	for _, e := range events {
 		if err := s.add(batch, e, observed); err != nil {
 			if refused := (*redact.Error)(nil); errors.As(err, &refused) {
 				// Fail closed: a record the redactor cannot read is never exported.
-				unredactable++
+				t.unredactable++
 				s.deps.Logger.Debug("Dropping CloudTrail event that cannot be redacted", zap.String("stream", s.key),
 					zap.String("event_id", e.ID), zap.Error(err))
 				continue
 			}
-			malformed++
+			t.malformed++
 			s.deps.Logger.Debug("Skipping malformed CloudTrail event", zap.String("stream", s.key),
 				zap.String("event_id", e.ID), zap.Error(err))
 			continue
@@ -249,29 +311,37 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 	}
 	res, err := deliver.Deliver(ctx, s.deps.Next, &eventBatch{s: s, first: batch.Logs(), events: good, observed: observed})
 	if err != nil {
-		return fmt.Errorf("pipeline refused %d events of %s: %w", len(good), s.key, err)
+		return nil, fmt.Errorf("pipeline refused %d events of %s: %w", len(good), s.key, err)
 	}
+	t.delivered += res.Delivered
+	t.dropped = append(t.dropped, res.Dropped...)
+	if res.Cause != nil {
+		t.cause = res.Cause
+	}
+	accepted := good
 	if len(res.Dropped) > 0 {
-		s.deps.Logger.Warn("Pipeline refused events permanently; dropping them", zap.String("stream", s.key),
-			zap.Int("refused", len(res.Dropped)), zap.Int("delivered", res.Delivered),
-			zap.Strings("event_ids", res.Dropped), zap.Error(res.Cause))
+		refused := make(map[string]bool, len(res.Dropped))
+		for _, id := range res.Dropped {
+			refused[id] = true
+		}
+		accepted = make([]*cloudtrail.Event, 0, len(good)-len(res.Dropped))
+		for _, e := range good {
+			if !refused[e.ID] {
+				accepted = append(accepted, e)
+			}
+		}
 	}
 	if s.deps.Emitted != nil {
-		ids := make([]string, len(good))
-		for i, e := range good {
+		ids := make([]string, len(accepted))
+		for i, e := range accepted {
 			ids[i] = e.ID
 		}
-		s.deps.Emitted.Add(res.Accepted(ids)...) // what was refused for good was not emitted
+		s.deps.Emitted.Add(ids...) // what was refused for good was not emitted
 	}
-	s.commit(ctx, sl, handled)
-	s.deps.Metrics.Emitted(ctx, res.Delivered)
-	s.deps.Metrics.Refused(ctx, len(res.Dropped))
-	s.deps.Metrics.Duplicates(ctx, dups)
-	s.deps.Metrics.Malformed(ctx, malformed)
-	if m, ok := s.deps.Metrics.(RedactionMetrics); ok {
-		m.RedactionDropped(ctx, unredactable)
+	for _, e := range events {
+		e.Record = ""
 	}
-	return nil
+	return accepted, nil
 }
 
 // eventBatch is a slice's translated events as a deliver.Batch: the whole batch is the
