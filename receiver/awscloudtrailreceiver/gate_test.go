@@ -92,6 +92,7 @@ func TestManyStreamsReadSmallerSlices(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, manyStreamsTargetEvents, set.TargetEvents)
 	assert.Equal(t, manyStreamsMaxEvents, set.MaxEvents)
+	assert.Equal(t, manyStreamsInitialSlice, set.InitialSlice, "a short first slice: see TestDenseBackfillWithShortFirstSliceHoldsOneSlice")
 
 	cfg.MaxConcurrentReads = DefaultMaxConcurrentReads
 	cfg.Organization = configoptional.Some(OrganizationConfig{RoleName: "reader", RefreshInterval: time.Hour})

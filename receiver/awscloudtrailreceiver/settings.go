@@ -4,6 +4,8 @@
 package awscloudtrailreceiver
 
 import (
+	"time"
+
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/redact"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/translate"
@@ -37,6 +39,7 @@ func (r *cloudtrailReceiver) streamSettings() (poll.Settings, error) {
 	}
 	if r.manyStreams() {
 		set.TargetEvents, set.MaxEvents = manyStreamsTargetEvents, manyStreamsMaxEvents
+		set.InitialSlice = manyStreamsInitialSlice
 	}
 	return set, nil
 }
@@ -44,10 +47,15 @@ func (r *cloudtrailReceiver) streamSettings() (poll.Settings, error) {
 // With more streams than max_concurrent_reads, the events in memory are the gate's places
 // times a slice: slices then aim at a quarter of the usual size. That costs about one
 // more request per 250 events in a backfill, and nothing to a stream that reads less
-// than a slice per poll.
+// than a slice per poll. The first slice is 5 minutes instead of an hour: a first slice
+// that outgrows MaxEvents is split, and its newer part is held while the older part is
+// read, so an hour of dense history (3,600 events at 1 event/s) would hold 625 events
+// plus a slice in every place for the whole backfill. A sparse history costs a few
+// requests more, as slices grow eightfold per slice.
 const (
 	manyStreamsTargetEvents = 250
 	manyStreamsMaxEvents    = 625
+	manyStreamsInitialSlice = 5 * time.Minute
 )
 
 // manyStreams reports whether the receiver may run more streams than max_concurrent_reads:
