@@ -49,9 +49,16 @@ var responseCheck = middleware.DeserializeMiddlewareFunc("awscloudtrailResponseC
 	return out, md, checkResult(resp.Header.Get("Content-Type"), body)
 })
 
-// readBody reads the whole body, closes it, and puts the bytes back for the SDK.
+// readBody reads the whole body, closes it, and puts the bytes back for the SDK. A
+// Content-Length sizes the buffer at once: a page is about 100 KB, and growing a buffer
+// to it by doubling leaves twice that to the garbage collector on every request.
 func readBody(resp *smithyhttp.Response) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= maxResponseBytes {
+		buf.Grow(int(n) + bytes.MinRead) // ReadFrom asks for MinRead free bytes before it sees EOF
+	}
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, maxResponseBytes+1))
+	body := buf.Bytes()
 	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	if err != nil {
@@ -63,6 +70,13 @@ func readBody(resp *smithyhttp.Response) ([]byte, error) {
 	return body, nil
 }
 
+// resultShape is what checkResult reads of a result: only whether it has an error type.
+// Decoding into it validates the whole body and copies none of its members.
+// (encoding/json matches the key without regard to case: an "__TYPE" is refused too).
+type resultShape struct {
+	Type json.RawMessage `json:"__type"`
+}
+
 // checkResult accepts a JSON object without an error type, served as JSON. A result
 // without an Events member is accepted (the SDK reads it as a page without events), as
 // AWS may leave an empty list out.
@@ -70,15 +84,15 @@ func checkResult(contentType string, body []byte) error {
 	if !isJSONMediaType(contentType) {
 		return fmt.Errorf("%w: content type %.64q", ErrMalformedResponse, contentType)
 	}
-	var top map[string]json.RawMessage
+	var top *resultShape
 	if err := json.Unmarshal(body, &top); err != nil {
 		return fmt.Errorf("%w: %w", ErrMalformedResponse, err)
 	}
 	if top == nil {
 		return fmt.Errorf("%w: null", ErrMalformedResponse)
 	}
-	if typ, ok := top["__type"]; ok {
-		return fmt.Errorf("%w: HTTP 2xx with error type %.64s", ErrMalformedResponse, typ)
+	if len(top.Type) > 0 { // present, even as null
+		return fmt.Errorf("%w: HTTP 2xx with error type %.64s", ErrMalformedResponse, top.Type)
 	}
 	return nil
 }

@@ -36,6 +36,8 @@ func TestBadSuccessResponsesAreRetryableErrors(t *testing.T) {
 		{"null", "null", amzJSON, true},
 		{"array", "[]", amzJSON, true},
 		{"error-shaped 200", `{"__type":"ThrottlingException","message":"Rate exceeded"}`, amzJSON, true},
+		{"error type null", `{"Events":[],"__type":null}`, amzJSON, true},
+		{"error type in capitals", `{"Events":[],"__TYPE":"ThrottlingException"}`, amzJSON, true},
 		{"truncated", `{"Events":[{"EventId":"a","EventName":"Li`, amzJSON, true},
 		{"trailing garbage", `{"Events":[]}<html>`, amzJSON, true},
 		{"ReadOnly as a bool", `{"Events":[{"EventId":"a","ReadOnly":true}]}`, amzJSON, false},
