@@ -98,6 +98,49 @@ func BenchmarkCheckpointLoad(b *testing.B) {
 	}
 }
 
+// BenchmarkSeenAddPrune is a stream's seen set per slice: steady adds 100 IDs and prunes
+// 100; burst does the same but every 50th slice is a catch-up one of 5,000 IDs.
+func BenchmarkSeenAddPrune(b *testing.B) {
+	for _, burst := range []bool{false, true} {
+		name := "steady"
+		if burst {
+			name = "burst"
+		}
+		b.Run(name, func(b *testing.B) {
+			ids := make([]string, 1<<16)
+			for i := range ids {
+				ids[i] = testUUID(uint64(i))
+			}
+			base := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+			st := State{Settled: base, Head: base}
+			next, slice := 0, 0
+			b.ReportAllocs()
+			cpu0 := processCPU()
+			for b.Loop() {
+				n := 100
+				if burst && slice%50 == 0 {
+					n = 5000
+				}
+				slice++
+				for range n {
+					st.Add(ids[next%len(ids)], st.Head)
+					next++
+				}
+				st.Settled, st.Head = st.Head, st.Head.Add(time.Second)
+				st.Prune()
+			}
+			// CPU time of the process per slice (GC included): the wall time on a shared
+			// machine includes waiting for a core.
+			b.ReportMetric(float64((processCPU()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/slice")
+		})
+	}
+}
+
+// testUUID is a canonical lower-case UUID made from i.
+func testUUID(i uint64) string {
+	return fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", uint32(i*2654435761), i&0xffff, i&0xfff, (i>>12)&0xfff, i*0x9e3779b9&0xffffffffffff)
+}
+
 // processCPU is the user and system CPU time the process used so far.
 func processCPU() time.Duration {
 	var ru syscall.Rusage

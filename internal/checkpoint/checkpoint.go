@@ -29,6 +29,10 @@ type State struct {
 	Seen map[string]time.Time
 
 	log *seenLog // Seen as Marshal writes it; nil until Add
+	// peak is the most IDs Seen held since its map was made (see Prune). Add and Prune
+	// count it from len(Seen), so a state made with a map, a Clone's or Unmarshal's
+	// included, starts with that map's size.
+	peak int
 }
 
 // Clone returns a deep copy of s.
@@ -44,10 +48,11 @@ func (s State) Clone() State {
 // save copies bytes instead of encoding every ID again.
 func (s *State) Add(id string, t time.Time) {
 	if s.Seen == nil {
-		s.Seen = make(map[string]time.Time)
+		s.Seen, s.peak = make(map[string]time.Time), 0
 	}
 	_, existed := s.Seen[id]
 	s.Seen[id] = t
+	s.peak = max(s.peak, len(s.Seen))
 	if existed || s.log == nil || s.log.n()+1 != len(s.Seen) {
 		s.log = newSeenLog(s.Settled.UnixNano(), s.Seen)
 		return
@@ -56,7 +61,15 @@ func (s *State) Add(id string, t time.Time) {
 }
 
 // Prune drops the seen IDs whose eventTime is before Settled.
+//
+// A map never shrinks, nor does a slice pruned in place: a stream that caught up through
+// slices of thousands of events would keep their table and their encoding for good,
+// while it holds tens of IDs. So once Prune leaves a quarter or less of the most IDs the
+// map held, it moves them to a map and an encoding of their size. That costs O(IDs
+// kept), and it takes three times as many IDs leaving first: O(1) per Add, amortised.
+// Seen is then a new map: a copy of the old one made before Prune does not see it change.
 func (s *State) Prune() {
+	s.peak = max(s.peak, len(s.Seen)) // also counts IDs put in the map directly
 	for id, t := range s.Seen {
 		if t.Before(s.Settled) {
 			delete(s.Seen, id)
@@ -67,6 +80,27 @@ func (s *State) Prune() {
 		if s.log.n() != len(s.Seen) {
 			s.log = nil
 		}
+	}
+	if s.Seen != nil && s.peak > compactFloor && len(s.Seen) <= s.peak/4 {
+		s.compact()
+	}
+}
+
+// compactFloor is the peak below which Prune does not compact: a map that small is not
+// worth moving. A variable so that tests can turn compaction off.
+var compactFloor = 64
+
+// compact moves Seen to a map of its size, and its encoding to slices of theirs. The
+// encoding is copied as it is (same base, same records, same order), so Marshal writes
+// the same bytes as before.
+func (s *State) compact() {
+	seen := make(map[string]time.Time, len(s.Seen))
+	for id, t := range s.Seen {
+		seen[id] = t
+	}
+	s.Seen, s.peak = seen, len(seen)
+	if s.log != nil {
+		s.log = s.log.clone()
 	}
 }
 

@@ -93,6 +93,14 @@ func seenNanos(t time.Time, base int64) int64 {
 
 func (l *seenLog) n() int { return l.nUUID + l.nOther }
 
+// clone is a copy of l in slices no larger than its records.
+func (l *seenLog) clone() *seenLog {
+	c := *l
+	c.uuids = append([]byte(nil), l.uuids...)
+	c.others = append([]byte(nil), l.others...)
+	return &c
+}
+
 func (l *seenLog) add(id string, ns int64) {
 	if u, ok := parseUUID(id); ok {
 		l.uuids = append(l.uuids, u[:]...)
