@@ -37,6 +37,11 @@ type SDKOptions struct {
 	Limiter Waiter
 	// Observe, when set, sees the outcome of every attempt.
 	Observe AttemptObserver
+	// Transport, when set, carries the client's requests: one (from NewTransport) shared by
+	// the clients of every account of a region keeps one pool of connections to the
+	// region's endpoint; whoever made it closes its idle connections once no client uses
+	// it. Nil gives the client a transport of its own.
+	Transport *http.Transport
 }
 
 // Waiter blocks until a request may be sent, or ctx ends.
@@ -47,10 +52,15 @@ type Waiter interface {
 // NewSDKClient returns the aws-sdk-go-v2 CloudTrail client for cfg (which carries the
 // region and credentials), with this package's pacing, retry policy, response check and
 // observation, and a function that closes its idle connections once the client is no
-// longer used. The SDK's own request, response and signing logs are always off: they
-// would carry the session token, signatures and response bodies.
+// longer used (nothing, when its transport is opts.Transport: others may be using those).
+// The SDK's own request, response and signing logs are always off: they would carry the
+// session token, signatures and response bodies.
 func NewSDKClient(cfg aws.Config, opts SDKOptions) (*cloudtrail.Client, func()) {
-	transport := baseTransport(cfg.HTTPClient)
+	transport, closeIdle := opts.Transport, func() {}
+	if transport == nil {
+		transport = baseTransport(cfg.HTTPClient)
+		closeIdle = transport.CloseIdleConnections
+	}
 	httpClient := &http.Client{
 		Timeout:   attemptTimeout,
 		Transport: WrapTransport(transport),
@@ -78,7 +88,21 @@ func NewSDKClient(cfg aws.Config, opts SDKOptions) (*cloudtrail.Client, func()) 
 			return stack.Deserialize.Insert(responseCheck, "OperationDeserializer", middleware.After)
 		})
 	})
-	return client, transport.CloseIdleConnections
+	return client, closeIdle
+}
+
+// NewTransport returns a transport for the clients of one region to share
+// (SDKOptions.Transport), built from cfg like a client's own, so that the CA bundle and
+// proxy settings apply. It keeps up to idlePerHost idle connections to a host, and at
+// least the SDK's default: up to idlePerHost reads at once then find a connection to
+// reuse instead of opening one with a new TLS handshake.
+func NewTransport(cfg aws.Config, idlePerHost int) *http.Transport {
+	transport := baseTransport(cfg.HTTPClient)
+	transport.MaxIdleConnsPerHost = max(idlePerHost, awshttp.DefaultHTTPTransportMaxIdleConnsPerHost)
+	if transport.MaxIdleConns != 0 { // 0: no limit
+		transport.MaxIdleConns = max(transport.MaxIdleConns, transport.MaxIdleConnsPerHost)
+	}
+	return transport
 }
 
 // baseTransport returns a transport this client owns: a clone of cfg's when that is the

@@ -30,7 +30,7 @@ var awsCallTimeout = 30 * time.Second
 // loadAWSConfig builds the SDK config (for region, or the environment's region when it is
 // empty) from the standard credential chain, the profile and the role to assume, with the
 // standard AWS_CA_BUNDLE / ca_bundle trust
-// (cloudtrail.NewSDKClient keeps it). It reads local files only; credentials are fetched
+// (cloudtrail.NewTransport and NewSDKClient keep it). It reads local files only; credentials are fetched
 // on the first request.
 func loadAWSConfig(ctx context.Context, c *Config, region string) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{}

@@ -18,6 +18,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/checkpoint"
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/dedupe"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/poll"
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/sqsinput"
@@ -132,7 +133,8 @@ func (r *cloudtrailReceiver) openStore(ctx context.Context, host component.Host)
 // buildRegions prepares every region's AWS config from local files and variables only: no
 // network I/O. Each region gets a config, and so a credentials cache, of its own: role_arn
 // and web identity credentials come from that region's STS, so one region's STS failing
-// blocks no other.
+// blocks no other. Each also gets the one CloudTrail transport that all its accounts
+// share, keeping as many idle connections as reads may run at once; Shutdown closes them.
 func (r *cloudtrailReceiver) buildRegions(ctx context.Context, store checkpoint.Store) error {
 	base, err := r.streamSettings()
 	if err != nil {
@@ -149,7 +151,8 @@ func (r *cloudtrailReceiver) buildRegions(ctx context.Context, store checkpoint.
 		if err != nil {
 			return err
 		}
-		r.regions = append(r.regions, regionRun{region: region, aws: awsCfg, store: store, base: base})
+		r.regions = append(r.regions, regionRun{region: region, aws: awsCfg, store: store, base: base,
+			transport: cloudtrail.NewTransport(awsCfg, r.cfg.MaxConcurrentReads)})
 	}
 	return nil
 }
@@ -162,6 +165,11 @@ func (r *cloudtrailReceiver) Shutdown(ctx context.Context) error {
 		r.cancel = nil
 		r.wg.Wait()
 		r.set.Logger.Info("Stopped polling CloudTrail")
+	}
+	for _, rr := range r.regions {
+		if rr.transport != nil {
+			rr.transport.CloseIdleConnections() // every account-region using it has returned
+		}
 	}
 	r.tb.Shutdown()
 	return r.closeStorage(ctx)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -38,6 +39,10 @@ type regionRun struct {
 	aws    aws.Config
 	store  checkpoint.Store
 	base   poll.Settings
+	// transport carries the CloudTrail requests of every account of the region: they go
+	// to one endpoint, and each is signed on its own, so they share one pool of
+	// connections. Nil gives each account-region a transport of its own.
+	transport *http.Transport
 }
 
 // runRegion learns the account of the region's credentials, retrying with backoff while
@@ -52,11 +57,12 @@ func (r *cloudtrailReceiver) runRegion(ctx context.Context, rr regionRun) {
 	limiter, release := cloudtrail.SharedLimiters.Claim(cloudtrail.LimiterKey(account, rr.region), r.cfg.RequestsPerSecond)
 	defer release()
 	api, closeIdle := cloudtrail.NewSDKClient(rr.aws, cloudtrail.SDKOptions{
-		Endpoint: r.cfg.Endpoint,
-		Limiter:  limiter,
-		Observe:  r.observeAttempt(account, rr.region),
+		Endpoint:  r.cfg.Endpoint,
+		Limiter:   limiter,
+		Observe:   r.observeAttempt(account, rr.region),
+		Transport: rr.transport,
 	})
-	defer closeIdle()
+	defer closeIdle() // nothing when shared: other accounts use those connections
 	r.runStreams(ctx, rr, r.newStreams(rr, account, cloudtrail.NewClient(api)))
 }
 
