@@ -91,17 +91,17 @@ func NewSDKClient(cfg aws.Config, opts SDKOptions) (*cloudtrail.Client, func()) 
 	return client, closeIdle
 }
 
-// NewTransport returns a transport for the clients of one region to share
-// (SDKOptions.Transport), built from cfg like a client's own, so that the CA bundle and
-// proxy settings apply. It keeps up to idlePerHost idle connections to a host, and at
-// least the SDK's default: up to idlePerHost reads at once then find a connection to
-// reuse instead of opening one with a new TLS handshake.
-func NewTransport(cfg aws.Config, idlePerHost int) *http.Transport {
+// NewTransport returns a transport for clients to share (SDKOptions.Transport), built
+// from cfg like a client's own, so that the CA bundle and proxy settings apply. It keeps
+// up to idle idle connections to a host, and at least the SDK's default: up to idle
+// reads at once then find a connection to reuse instead of opening one with a new TLS
+// handshake. In all it keeps idle plus the SDK's default per host: the reads at once
+// are bounded across hosts (regions) too, and a connection is two goroutines and 8 KiB
+// of buffers.
+func NewTransport(cfg aws.Config, idle int) *http.Transport {
 	transport := baseTransport(cfg.HTTPClient)
-	transport.MaxIdleConnsPerHost = max(idlePerHost, awshttp.DefaultHTTPTransportMaxIdleConnsPerHost)
-	if transport.MaxIdleConns != 0 { // 0: no limit
-		transport.MaxIdleConns = max(transport.MaxIdleConns, transport.MaxIdleConnsPerHost)
-	}
+	transport.MaxIdleConnsPerHost = max(idle, awshttp.DefaultHTTPTransportMaxIdleConnsPerHost)
+	transport.MaxIdleConns = transport.MaxIdleConnsPerHost + awshttp.DefaultHTTPTransportMaxIdleConnsPerHost
 	return transport
 }
 

@@ -125,12 +125,15 @@ func TestSharedTransportKeepsAConnectionPerConcurrentRead(t *testing.T) {
 	assert.Zero(t, s.closed.Load(), "connections closed")
 }
 
-// The idle limit is the reads at once, but never below the SDK's default.
+// The idle limit is the reads at once, but never below the SDK's default, to a host;
+// in all, that plus the SDK's default (not the SDK's 100 per transport: the transport
+// serves every region, and the reads at once are bounded across them).
 func TestNewTransportIdleLimits(t *testing.T) {
+	sdk := awshttp.DefaultHTTPTransportMaxIdleConnsPerHost
 	for _, tt := range []struct{ reads, perHost, total int }{
-		{1, awshttp.DefaultHTTPTransportMaxIdleConnsPerHost, awshttp.DefaultHTTPTransportMaxIdleConns},
-		{64, 64, awshttp.DefaultHTTPTransportMaxIdleConns},
-		{500, 500, 500},
+		{1, sdk, 2 * sdk},
+		{64, 64, 64 + sdk},
+		{500, 500, 500 + sdk},
 	} {
 		tr := cloudtrail.NewTransport(testConfig(nil), tt.reads)
 		assert.Equal(t, tt.perHost, tr.MaxIdleConnsPerHost, "%d reads", tt.reads)

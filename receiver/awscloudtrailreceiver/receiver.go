@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -133,8 +134,10 @@ func (r *cloudtrailReceiver) openStore(ctx context.Context, host component.Host)
 // buildRegions prepares every region's AWS config from local files and variables only: no
 // network I/O. Each region gets a config, and so a credentials cache, of its own: role_arn
 // and web identity credentials come from that region's STS, so one region's STS failing
-// blocks no other. Each also gets the one CloudTrail transport that all its accounts
-// share, keeping as many idle connections as reads may run at once; Shutdown closes them.
+// blocks no other. Every account of every region shares one CloudTrail transport (a pool
+// of connections per endpoint, up to max_concurrent_reads idle ones to each, and about
+// as many in all), built from the first region's config: the regions' configs differ
+// only by region, so the CA bundle and proxy settings are the same. Shutdown closes it.
 func (r *cloudtrailReceiver) buildRegions(ctx context.Context, store checkpoint.Store) error {
 	base, err := r.streamSettings()
 	if err != nil {
@@ -146,13 +149,16 @@ func (r *cloudtrailReceiver) buildRegions(ctx context.Context, store checkpoint.
 		return err
 	}
 	r.regions = r.regions[:0]
+	var transport *http.Transport
 	for _, region := range regions {
 		awsCfg, err := loadAWSConfig(ctx, r.cfg, region)
 		if err != nil {
 			return err
 		}
-		r.regions = append(r.regions, regionRun{region: region, aws: awsCfg, store: store, base: base,
-			transport: cloudtrail.NewTransport(awsCfg, r.cfg.MaxConcurrentReads)})
+		if transport == nil {
+			transport = cloudtrail.NewTransport(awsCfg, r.cfg.MaxConcurrentReads)
+		}
+		r.regions = append(r.regions, regionRun{region: region, aws: awsCfg, store: store, base: base, transport: transport})
 	}
 	return nil
 }
@@ -166,10 +172,8 @@ func (r *cloudtrailReceiver) Shutdown(ctx context.Context) error {
 		r.wg.Wait()
 		r.set.Logger.Info("Stopped polling CloudTrail")
 	}
-	for _, rr := range r.regions {
-		if rr.transport != nil {
-			rr.transport.CloseIdleConnections() // every account-region using it has returned
-		}
+	if len(r.regions) > 0 && r.regions[0].transport != nil {
+		r.regions[0].transport.CloseIdleConnections() // every account-region using it has returned
 	}
 	r.tb.Shutdown()
 	return r.closeStorage(ctx)
