@@ -37,14 +37,19 @@ func (g *Gate) DeliverySize() int { return cap(g.delivering) }
 // InUse is how many places are held now.
 func (g *Gate) InUse() int { return len(g.places) }
 
-func (g *Gate) enter(ctx context.Context) error {
+// Enter takes a reading place, waiting for one until ctx ends. Besides the streams'
+// slices, the receiver takes one for each call that starts an account-region (the
+// credentials' first fetch, sts:GetCallerIdentity), so that hundreds of account-regions
+// starting at once do not all hold a request, a connection and a grown stack at once.
+func (g *Gate) Enter(ctx context.Context) error {
 	if g == nil {
 		return nil
 	}
 	return take(ctx, g.places)
 }
 
-func (g *Gate) leave() {
+// Leave gives back a place Enter took.
+func (g *Gate) Leave() {
 	if g != nil {
 		<-g.places
 	}

@@ -199,7 +199,13 @@ func (s *Stream) probeClock(ctx context.Context, force bool) error {
 		return nil
 	}
 	at := s.deps.Now().Add(-time.Hour)
+	// Under a place like a slice: every stream of a receiver starting at once would
+	// otherwise send its probe at once.
+	if err := s.deps.Gate.Enter(ctx); err != nil {
+		return err
+	}
 	page, err := s.deps.Source.Lookup(ctx, cloudtrail.Query{EventSource: s.set.EventSource, Start: at, End: at}, "")
+	s.deps.Gate.Leave()
 	switch {
 	case err == nil:
 		s.observeServer(page.ServerTime)
@@ -322,10 +328,10 @@ func (s *Stream) readRange(ctx context.Context, start, end time.Time, settles bo
 func (s *Stream) readSlice(ctx context.Context, a, b time.Time, settles bool, depth int) error {
 	if depth == 0 {
 		// A slice and the smaller ones it splits into are read under one place.
-		if err := s.deps.Gate.enter(ctx); err != nil {
+		if err := s.deps.Gate.Enter(ctx); err != nil {
 			return err
 		}
-		defer s.deps.Gate.leave()
+		defer s.deps.Gate.Leave()
 	}
 	queried := s.clock.now()
 	events, split, served, err := s.fetch(ctx, a, b, depth < maxSplitDepth)

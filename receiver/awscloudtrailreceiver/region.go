@@ -98,15 +98,22 @@ func (r *cloudtrailReceiver) runStreams(ctx context.Context, rr regionRun, strea
 		}
 		r.forget(names...)
 	}()
+	run := func(s *poll.Stream) {
+		s.Run(ctx, r.cfg.PollInterval, r.timer, func(err error) {
+			renewOn(rr.aws.Credentials, err)
+			r.status.report(s.String(), err)
+		})
+	}
+	if len(streams) == 1 { // the usual case with "*": no goroutine (and stack) more per account-region
+		run(streams[0])
+		return
+	}
 	var wg sync.WaitGroup
 	for _, s := range streams {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.Run(ctx, r.cfg.PollInterval, r.timer, func(err error) {
-				renewOn(rr.aws.Credentials, err)
-				r.status.report(s.String(), err)
-			})
+			run(s)
 		}()
 	}
 	wg.Wait()
@@ -177,7 +184,7 @@ func (r *cloudtrailReceiver) identifyAny(ctx context.Context, runs []regionRun, 
 	for failures := 0; ; {
 		var errs []error
 		for _, rr := range runs {
-			out, err := callerIdentity(ctx, rr)
+			out, err := r.callerIdentity(ctx, rr)
 			if ctx.Err() != nil {
 				return regionRun{}, nil, false
 			}
@@ -202,8 +209,15 @@ func (r *cloudtrailReceiver) identifyAny(ctx context.Context, runs []regionRun, 
 	}
 }
 
-// callerIdentity asks rr's STS once (with the SDK's retries) whose rr's credentials are.
-func callerIdentity(ctx context.Context, rr regionRun) (*sts.GetCallerIdentityOutput, error) {
+// callerIdentity asks rr's STS once (with the SDK's retries) whose rr's credentials are,
+// under a place of the receiver's gate: the first call of an account-region also fetches
+// its credentials (sts:AssumeRole), and an organization's account-regions all start at
+// once.
+func (r *cloudtrailReceiver) callerIdentity(ctx context.Context, rr regionRun) (*sts.GetCallerIdentityOutput, error) {
+	if err := r.gate.Enter(ctx); err != nil {
+		return nil, err
+	}
+	defer r.gate.Leave()
 	callCtx, cancel := context.WithTimeout(ctx, identityTimeout)
 	defer cancel()
 	out, err := sts.NewFromConfig(rr.aws).GetCallerIdentity(callCtx, &sts.GetCallerIdentityInput{})

@@ -26,6 +26,8 @@ import (
 // while recording, it also keeps the client address (so the connection) of each request.
 type connCounter struct {
 	opened, closed atomic.Int32
+	// inFlight and peak count the requests being served, and the most at once.
+	inFlight, peak atomic.Int32
 	mu             sync.Mutex
 	used           map[string]bool // nil while not recording
 }
@@ -40,6 +42,10 @@ func serveCounted(t *testing.T, handler http.Handler) (string, *connCounter) {
 			c.used[r.RemoteAddr] = true
 		}
 		c.mu.Unlock()
+		n := c.inFlight.Add(1)
+		defer c.inFlight.Add(-1)
+		for old := c.peak.Load(); n > old && !c.peak.CompareAndSwap(old, n); old = c.peak.Load() {
+		}
 		handler.ServeHTTP(w, r)
 	}))
 	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
@@ -151,4 +157,44 @@ func TestRemovedAccountLeavesTheOthersConnections(t *testing.T) {
 	tickUntil(t, w, func() bool { return lookupsOf(h.srv, acctB) > b && lookupsOf(h.srv, awsemu.DefaultAccountID) > mgmt })
 	assert.Zero(t, conns.closed.Load(), "the account that left closed no connection")
 	assert.Equal(t, opened, conns.opened.Load(), "the others polled on over the connections they had")
+}
+
+// Every account-region of every region sends its CloudTrail requests over one pool, and
+// starts within max_concurrent_reads: its identity call (which also assumes its role)
+// and its first poll's server-clock probe wait for a place like a slice does. With one
+// place, 4 regions x 8 accounts start one request at a time over one connection, where
+// a pool per region and probes and identity calls all at once opened a connection per
+// account-region and sent every STS call at once.
+func TestAccountRegionsStartWithinTheGateOverOnePool(t *testing.T) {
+	var accts []string
+	for i := range 8 {
+		accts = append(accts, fmt.Sprintf("5000000000%02d", i))
+	}
+	h, sink, w, logs := newAccountsHarness(t, awsemu.Options{Roles: awsemu.ReaderRoles("reader", "", accts...)})
+	ctURL, ct := serveCounted(t, h.srv.Handler())
+	stsURL, sts := serveCounted(t, h.srv.Handler())
+	t.Setenv("AWS_ENDPOINT_URL_STS", stsURL)
+	cfg := h.config()
+	cfg.Endpoint = ctURL
+	cfg.Regions = []string{"us-east-1", "eu-west-1", "ap-south-1", "sa-east-1"}
+	cfg.MaxConcurrentReads = 1
+	var want int
+	for _, a := range accts {
+		want += len(h.addAccountEvents(a, 3)) // in us-east-1; the other regions read empty pages
+		cfg.Accounts = append(cfg.Accounts, AccountConfig{RoleARN: "arn:aws:iam::" + a + ":role/reader"})
+	}
+	r := h.startLogged(cfg, sink, w, logs.logger())
+	t.Cleanup(func() { _ = r.Shutdown(context.Background()) })
+	require.Eventually(t, func() bool { return sink.sink.LogRecordCount() == want }, 30*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool {
+		for _, a := range accts {
+			if lookupsOf(h.srv, a) < 2*len(cfg.Regions) { // a probe and a slice in every region
+				return false
+			}
+		}
+		return true
+	}, 30*time.Second, 5*time.Millisecond, "every account-region polled")
+	assert.Equal(t, int32(1), ct.peak.Load(), "CloudTrail requests at once")
+	assert.Equal(t, int32(1), sts.peak.Load(), "STS requests at once")
+	assert.LessOrEqual(t, ct.opened.Load(), int32(2), "connections to CloudTrail, for %d account-regions", len(accts)*len(cfg.Regions))
 }
