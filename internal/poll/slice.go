@@ -241,24 +241,24 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 		wanted = append(wanted, e)
 	}
 	observed := s.deps.Observed()
-	var delivered []*cloudtrail.Event
+	var done []*cloudtrail.Event
 	for lo := 0; lo < len(wanted); lo += emitChunk {
 		part, err := s.deliverPart(ctx, wanted[lo:min(lo+emitChunk, len(wanted))], observed, &t)
-		delivered = append(delivered, part...)
+		done = append(done, part...)
 		if err != nil {
-			// What the pipeline took is emitted: the slice read again must not send it again.
-			for _, e := range delivered {
+			// What the pipeline took, or refused for good, is done with: the slice read
+			// again must not send it again. Only that is counted now; the rest (duplicates,
+			// malformed events) is counted by the reading that commits the slice.
+			for _, e := range done {
 				s.state.Add(e.ID, e.Time)
 			}
-			t.report(ctx, s)
+			t.logDropped(s)
+			s.deps.Metrics.Emitted(ctx, t.delivered)
+			s.deps.Metrics.Refused(ctx, len(t.dropped))
 			return err
 		}
 	}
-	if len(t.dropped) > 0 {
-		s.deps.Logger.Warn("Pipeline refused events permanently; dropping them", zap.String("stream", s.key),
-			zap.Int("refused", len(t.dropped)), zap.Int("delivered", t.delivered),
-			zap.Strings("event_ids", t.dropped), zap.Error(t.cause))
-	}
+	t.logDropped(s)
 	s.commit(ctx, sl, handled)
 	t.report(ctx, s)
 	return nil
@@ -269,6 +269,14 @@ type tally struct {
 	delivered, dups, malformed, unredactable int
 	dropped                                  []string // refused for good
 	cause                                    error
+}
+
+func (t *tally) logDropped(s *Stream) {
+	if len(t.dropped) > 0 {
+		s.deps.Logger.Warn("Pipeline refused events permanently; dropping them", zap.String("stream", s.key),
+			zap.Int("refused", len(t.dropped)), zap.Int("delivered", t.delivered),
+			zap.Strings("event_ids", t.dropped), zap.Error(t.cause))
+	}
 }
 
 func (t *tally) report(ctx context.Context, s *Stream) {
@@ -282,7 +290,7 @@ func (t *tally) report(ctx context.Context, s *Stream) {
 }
 
 // deliverPart translates events and hands them to the pipeline under a delivering place.
-// It returns the events the pipeline accepted (all but the ones refused for good) and,
+// It returns the events done with (the ones the pipeline accepted or refused for good) and,
 // when the pipeline refused the part for now, the error. A delivered event's record is
 // let go: nothing reads it again, and a slice of hundreds of records is not held while
 // its later parts are sent.
@@ -341,7 +349,7 @@ func (s *Stream) deliverPart(ctx context.Context, events []*cloudtrail.Event, ob
 	for _, e := range events {
 		e.Record = ""
 	}
-	return accepted, nil
+	return good, nil
 }
 
 // eventBatch is a slice's translated events as a deliver.Batch: the whole batch is the
