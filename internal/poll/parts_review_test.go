@@ -116,3 +116,33 @@ func TestPartRefusedForNowCountsMalformedOnce(t *testing.T) {
 	assert.Len(t, emittedIDs(e.sink), 600-bad, "every good event once")
 	assert.Equal(t, bad, malformed, "each malformed event is counted once")
 }
+
+// A part whose permanent refusal is bisected may be refused for now half way: the records
+// its bisection delivered (or dropped) before that are done with like an earlier part's,
+// not sent again when the slice is read again, and counted.
+func TestRefusalForNowInsideABisectedPartKeepsWhatItDelivered(t *testing.T) {
+	e, set, evs := oneSliceOf600(t)
+	ids := idsOldestFirst(evs)
+	poisoned := ids[emitChunk+5] // early in the second part: its first half is bisected
+	stall := ids[emitChunk+200]  // late in the second part: its second half is refused for now
+	cons := &moodyConsumer{next: e.sink, poisoned: map[string]bool{poisoned: true}, stall: stall, offered: map[string]int{}}
+	s := NewStream(set, Deps{Source: e.client, Next: cons, Store: e.store, Metrics: e.metrics, Now: e.clock.Now})
+
+	require.Error(t, s.Poll(context.Background()))
+	require.NoError(t, s.Poll(context.Background()))
+
+	want := make([]string, 0, len(ids)-1)
+	for _, id := range ids {
+		if id != poisoned {
+			want = append(want, id)
+		}
+	}
+	got := emittedIDs(e.sink)
+	assert.Zero(t, len(got)-len(want), "events sent twice")
+	if len(got) == len(want) {
+		assert.Equal(t, want, got, "every other event exactly once")
+	}
+	emitted, _, _ := e.metrics.get()
+	assert.Equal(t, len(got), emitted, "the emitted metric counts what the pipeline took")
+	assert.Equal(t, 1, e.metrics.refused)
+}
