@@ -290,8 +290,9 @@ func (t *tally) report(ctx context.Context, s *Stream) {
 }
 
 // deliverPart translates events and hands them to the pipeline under a delivering place.
-// It returns the events done with (the ones the pipeline accepted or refused for good) and,
-// when the pipeline refused the part for now, the error. A delivered event's record is
+// It returns the events done with (the ones the pipeline accepted or refused for good:
+// with an error, the ones before the records it refused for now) and, when the pipeline
+// refused the part, or the rest of it, for now, the error. A delivered event's record is
 // let go: nothing reads it again, and a slice of hundreds of records is not held while
 // its later parts are sent.
 func (s *Stream) deliverPart(ctx context.Context, events []*cloudtrail.Event, observed time.Time, t *tally) ([]*cloudtrail.Event, error) {
@@ -318,22 +319,22 @@ func (s *Stream) deliverPart(ctx context.Context, events []*cloudtrail.Event, ob
 		good = append(good, e)
 	}
 	res, err := deliver.Deliver(ctx, s.deps.Next, &eventBatch{s: s, first: batch.Logs(), events: good, observed: observed})
-	if err != nil {
-		return nil, fmt.Errorf("pipeline refused %d events of %s: %w", len(good), s.key, err)
-	}
+	// Deliver sends a part's records in order, bisecting left to right: when it is refused
+	// for now half way, the records before (delivered, or dropped for good) are done with.
+	done := good[:res.Delivered+len(res.Dropped)]
 	t.delivered += res.Delivered
 	t.dropped = append(t.dropped, res.Dropped...)
 	if res.Cause != nil {
 		t.cause = res.Cause
 	}
-	accepted := good
+	accepted := done
 	if len(res.Dropped) > 0 {
 		refused := make(map[string]bool, len(res.Dropped))
 		for _, id := range res.Dropped {
 			refused[id] = true
 		}
-		accepted = make([]*cloudtrail.Event, 0, len(good)-len(res.Dropped))
-		for _, e := range good {
+		accepted = make([]*cloudtrail.Event, 0, len(done)-len(res.Dropped))
+		for _, e := range done {
 			if !refused[e.ID] {
 				accepted = append(accepted, e)
 			}
@@ -345,6 +346,9 @@ func (s *Stream) deliverPart(ctx context.Context, events []*cloudtrail.Event, ob
 			ids[i] = e.ID
 		}
 		s.deps.Emitted.Add(ids...) // what was refused for good was not emitted
+	}
+	if err != nil {
+		return done, fmt.Errorf("pipeline refused %d events of %s: %w", len(good)-len(done), s.key, err)
 	}
 	for _, e := range events {
 		e.Record = ""
