@@ -31,7 +31,7 @@ func BenchmarkResponseCheck(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		resp := &smithyhttp.Response{Response: &http.Response{StatusCode: 200, ContentLength: int64(len(body)),
+		resp := &smithyhttp.Response{Response: &http.Response{StatusCode: http.StatusOK, ContentLength: int64(len(body)),
 			Header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}}, Body: io.NopCloser(bytes.NewReader(body))}}
 		got, err := readBody(resp)
 		if err != nil {
