@@ -28,6 +28,10 @@ var ErrMalformedResponse = errors.New("malformed LookupEvents response")
 // CloudTrail's largest records, JSON-escaped, fit several times over.
 const maxResponseBytes = 64 << 20
 
+// maxPresizeBytes is the largest Content-Length readBody sizes its buffer by at once: ten
+// times a usual page; a larger body grows the buffer as it arrives.
+const maxPresizeBytes = 1 << 20
+
 // responseCheck runs on the raw response of every attempt, before the SDK decodes it, and
 // refuses a 2xx response that is not a LookupEvents result. Error responses are the SDK's
 // to decode.
@@ -51,10 +55,12 @@ var responseCheck = middleware.DeserializeMiddlewareFunc("awscloudtrailResponseC
 
 // readBody reads the whole body, closes it, and puts the bytes back for the SDK. A
 // Content-Length sizes the buffer at once: a page is about 100 KB, and growing a buffer
-// to it by doubling leaves twice that to the garbage collector on every request.
+// to it by doubling leaves twice that to the garbage collector on every request. Only up
+// to maxPresizeBytes is taken on trust: a body that announces more than it sends (a
+// broken proxy, a hostile endpoint) must not cost what it announces.
 func readBody(resp *smithyhttp.Response) ([]byte, error) {
 	var buf bytes.Buffer
-	if n := resp.ContentLength; n > 0 && n <= maxResponseBytes {
+	if n := resp.ContentLength; n > 0 && n <= maxPresizeBytes {
 		buf.Grow(int(n) + bytes.MinRead) // ReadFrom asks for MinRead free bytes before it sees EOF
 	}
 	_, err := buf.ReadFrom(io.LimitReader(resp.Body, maxResponseBytes+1))

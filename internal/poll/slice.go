@@ -241,24 +241,24 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 		wanted = append(wanted, e)
 	}
 	observed := s.deps.Observed()
-	var delivered []*cloudtrail.Event
+	var done []*cloudtrail.Event
 	for lo := 0; lo < len(wanted); lo += emitChunk {
 		part, err := s.deliverPart(ctx, wanted[lo:min(lo+emitChunk, len(wanted))], observed, &t)
-		delivered = append(delivered, part...)
+		done = append(done, part...)
 		if err != nil {
-			// What the pipeline took is emitted: the slice read again must not send it again.
-			for _, e := range delivered {
+			// What the pipeline took, or refused for good, is done with: the slice read
+			// again must not send it again. Only that is counted now; the rest (duplicates,
+			// malformed events) is counted by the reading that commits the slice.
+			for _, e := range done {
 				s.state.Add(e.ID, e.Time)
 			}
-			t.report(ctx, s)
+			t.logDropped(s)
+			s.deps.Metrics.Emitted(ctx, t.delivered)
+			s.deps.Metrics.Refused(ctx, len(t.dropped))
 			return err
 		}
 	}
-	if len(t.dropped) > 0 {
-		s.deps.Logger.Warn("Pipeline refused events permanently; dropping them", zap.String("stream", s.key),
-			zap.Int("refused", len(t.dropped)), zap.Int("delivered", t.delivered),
-			zap.Strings("event_ids", t.dropped), zap.Error(t.cause))
-	}
+	t.logDropped(s)
 	s.commit(ctx, sl, handled)
 	t.report(ctx, s)
 	return nil
@@ -269,6 +269,14 @@ type tally struct {
 	delivered, dups, malformed, unredactable int
 	dropped                                  []string // refused for good
 	cause                                    error
+}
+
+func (t *tally) logDropped(s *Stream) {
+	if len(t.dropped) > 0 {
+		s.deps.Logger.Warn("Pipeline refused events permanently; dropping them", zap.String("stream", s.key),
+			zap.Int("refused", len(t.dropped)), zap.Int("delivered", t.delivered),
+			zap.Strings("event_ids", t.dropped), zap.Error(t.cause))
+	}
 }
 
 func (t *tally) report(ctx context.Context, s *Stream) {
@@ -282,8 +290,9 @@ func (t *tally) report(ctx context.Context, s *Stream) {
 }
 
 // deliverPart translates events and hands them to the pipeline under a delivering place.
-// It returns the events the pipeline accepted (all but the ones refused for good) and,
-// when the pipeline refused the part for now, the error. A delivered event's record is
+// It returns the events done with (the ones the pipeline accepted or refused for good:
+// with an error, the ones before the records it refused for now) and, when the pipeline
+// refused the part, or the rest of it, for now, the error. A delivered event's record is
 // let go: nothing reads it again, and a slice of hundreds of records is not held while
 // its later parts are sent.
 func (s *Stream) deliverPart(ctx context.Context, events []*cloudtrail.Event, observed time.Time, t *tally) ([]*cloudtrail.Event, error) {
@@ -310,22 +319,22 @@ func (s *Stream) deliverPart(ctx context.Context, events []*cloudtrail.Event, ob
 		good = append(good, e)
 	}
 	res, err := deliver.Deliver(ctx, s.deps.Next, &eventBatch{s: s, first: batch.Logs(), events: good, observed: observed})
-	if err != nil {
-		return nil, fmt.Errorf("pipeline refused %d events of %s: %w", len(good), s.key, err)
-	}
+	// Deliver sends a part's records in order, bisecting left to right: when it is refused
+	// for now half way, the records before (delivered, or dropped for good) are done with.
+	done := good[:res.Delivered+len(res.Dropped)]
 	t.delivered += res.Delivered
 	t.dropped = append(t.dropped, res.Dropped...)
 	if res.Cause != nil {
 		t.cause = res.Cause
 	}
-	accepted := good
+	accepted := done
 	if len(res.Dropped) > 0 {
 		refused := make(map[string]bool, len(res.Dropped))
 		for _, id := range res.Dropped {
 			refused[id] = true
 		}
-		accepted = make([]*cloudtrail.Event, 0, len(good)-len(res.Dropped))
-		for _, e := range good {
+		accepted = make([]*cloudtrail.Event, 0, len(done)-len(res.Dropped))
+		for _, e := range done {
 			if !refused[e.ID] {
 				accepted = append(accepted, e)
 			}
@@ -338,10 +347,13 @@ func (s *Stream) deliverPart(ctx context.Context, events []*cloudtrail.Event, ob
 		}
 		s.deps.Emitted.Add(ids...) // what was refused for good was not emitted
 	}
+	if err != nil {
+		return done, fmt.Errorf("pipeline refused %d events of %s: %w", len(good)-len(done), s.key, err)
+	}
 	for _, e := range events {
 		e.Record = ""
 	}
-	return accepted, nil
+	return good, nil
 }
 
 // eventBatch is a slice's translated events as a deliver.Batch: the whole batch is the
