@@ -41,7 +41,9 @@ type Result struct {
 
 // Deliver sends b to next. It returns a non-nil error only for an error that is not
 // permanent (the pipeline may accept the records later); Result then counts the parts
-// delivered before it, which the caller will send again (at-least-once). A permanent
+// delivered before it. Records are sent in order, halves left to right, so those are
+// always the first Delivered + len(Dropped) records of b: a caller may skip them when it
+// sends the rest again. A permanent
 // error is never returned: the refused records are found by bisection (about
 // 2*k*log2(n) calls for k refused records among n) and listed in Result.Dropped.
 func Deliver(ctx context.Context, next consumer.Logs, b Batch) (Result, error) {

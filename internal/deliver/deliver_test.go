@@ -225,3 +225,56 @@ func sorted(s []string) []string {
 	slices.Sort(s)
 	return s
 }
+
+// laterRefusal refuses for now any batch holding one of its IDs, after refusing for good
+// (through refusing) the batches that hold a poisoned one.
+type laterRefusal struct {
+	refusing
+	notYet map[string]bool
+}
+
+func (c *laterRefusal) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
+	var later bool
+	forEach(ld, func(lr plog.LogRecord) { later = later || c.notYet[eventID(lr)] })
+	if later && !c.poisonedIn(ld) {
+		return errors.New("queue full")
+	}
+	return c.refusing.ConsumeLogs(ctx, ld)
+}
+
+func (c *refusing) poisonedIn(ld plog.Logs) bool {
+	var p bool
+	forEach(ld, func(lr plog.LogRecord) { p = p || c.poisoned[eventID(lr)] })
+	return p
+}
+
+func forEach(ld plog.Logs, fn func(plog.LogRecord)) {
+	for i := 0; i < ld.ResourceLogs().Len(); i++ {
+		sls := ld.ResourceLogs().At(i).ScopeLogs()
+		for j := 0; j < sls.Len(); j++ {
+			lrs := sls.At(j).LogRecords()
+			for k := 0; k < lrs.Len(); k++ {
+				fn(lrs.At(k))
+			}
+		}
+	}
+}
+
+// A refusal for now in the middle of a bisection leaves what came before it done with,
+// and that is a prefix of the batch: Delivered + len(Dropped) records (the caller skips
+// them when it sends the rest again).
+func TestRefusalForNowLeavesADoneWithPrefix(t *testing.T) {
+	c := &laterRefusal{refusing: refusing{poisoned: map[string]bool{"ev-0003": true}}, notYet: map[string]bool{"ev-0010": true}}
+	b := FromLogs(testLogs(16), eventID)
+	res, err := Deliver(context.Background(), c, b)
+	require.Error(t, err)
+	require.Equal(t, []string{"ev-0003"}, res.Dropped)
+	var prefix []string
+	for i := range res.Delivered + len(res.Dropped) {
+		if id := b.ID(i); id != "ev-0003" {
+			prefix = append(prefix, id)
+		}
+	}
+	require.Equal(t, 8, res.Delivered+len(res.Dropped), "the first half, bisected, is done with")
+	require.ElementsMatch(t, prefix, c.accepted, "what was delivered is exactly the prefix, less the dropped record")
+}
