@@ -6,6 +6,8 @@ package poll
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -102,4 +104,59 @@ func TestStreamWaitingAtGateLeavesOnCancel(t *testing.T) {
 	wg.Wait()
 	assert.Zero(t, gate.InUse())
 	assert.Equal(t, 1, gate.Size())
+}
+
+// deepSource answers like fewEventsSource after growing the caller's stack to about
+// 64 KiB, as the SDK's middleware and JSON decoding do.
+type deepSource struct{ fewEventsSource }
+
+//go:noinline
+func deepen(n int) byte {
+	var pad [512]byte
+	pad[n%len(pad)] = byte(n)
+	if n == 0 {
+		return pad[0]
+	}
+	return deepen(n-1) + pad[n%len(pad)]
+}
+
+func (d deepSource) Lookup(ctx context.Context, q cloudtrail.Query, token string) (cloudtrail.Page, error) {
+	_ = deepen(100) // about 100 x 560 bytes of stack
+	return d.fewEventsSource.Lookup(ctx, q, token)
+}
+
+// A stream's reads run on goroutines of the gate's places, not on the stream's own: the
+// stacks the reads grow are dropped with them, so 200 streams that have read and now
+// wait keep small stacks, not 200 grown ones (the garbage collector, which would shrink
+// them in time, is off here to see what they hold between two collections).
+func TestStreamsKeepNoReadStacks(t *testing.T) {
+	const streams = 200
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+
+	gate := NewGate(4)
+	store := checkpoint.NewMemoryStore()
+	release := make(chan struct{})
+	var polled sync.WaitGroup
+	now := time.Now()
+	for i := range streams {
+		set := Settings{Region: "us-east-1", EventSource: fmt.Sprintf("s%d.amazonaws.com", i),
+			MaxEventDelay: time.Minute, Start: now.Add(-time.Minute)}
+		s := NewStream(set, Deps{Source: deepSource{}, Next: new(consumertest.LogsSink), Store: store, Gate: gate})
+		polled.Add(1)
+		go func() {
+			assert.NoError(t, s.Poll(context.Background()))
+			polled.Done()
+			<-release // the stream waits for its next poll
+		}()
+	}
+	polled.Wait()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	close(release)
+	grown := int64(after.StackInuse) - int64(before.StackInuse)
+	t.Logf("stacks of %d waiting streams: %d KiB", streams, grown>>10)
+	assert.Less(t, grown, int64(streams*16<<10), "the waiting streams hold no grown stacks")
 }

@@ -201,11 +201,13 @@ func (s *Stream) probeClock(ctx context.Context, force bool) error {
 	at := s.deps.Now().Add(-time.Hour)
 	// Under a place like a slice: every stream of a receiver starting at once would
 	// otherwise send its probe at once.
-	if err := s.deps.Gate.Enter(ctx); err != nil {
-		return err
+	var page cloudtrail.Page
+	var err error
+	if gateErr := s.deps.Gate.Do(ctx, func() {
+		page, err = s.deps.Source.Lookup(ctx, cloudtrail.Query{EventSource: s.set.EventSource, Start: at, End: at}, "")
+	}); gateErr != nil {
+		return gateErr
 	}
-	page, err := s.deps.Source.Lookup(ctx, cloudtrail.Query{EventSource: s.set.EventSource, Start: at, End: at}, "")
-	s.deps.Gate.Leave()
 	switch {
 	case err == nil:
 		s.observeServer(page.ServerTime)
@@ -328,11 +330,17 @@ func (s *Stream) readRange(ctx context.Context, start, end time.Time, settles bo
 func (s *Stream) readSlice(ctx context.Context, a, b time.Time, settles bool, depth int) error {
 	if depth == 0 {
 		// A slice and the smaller ones it splits into are read under one place.
-		if err := s.deps.Gate.Enter(ctx); err != nil {
-			return err
+		var err error
+		if gateErr := s.deps.Gate.Do(ctx, func() { err = s.readSliceIn(ctx, a, b, settles, depth) }); gateErr != nil {
+			return gateErr
 		}
-		defer s.deps.Gate.Leave()
+		return err
 	}
+	return s.readSliceIn(ctx, a, b, settles, depth)
+}
+
+// readSliceIn is readSlice within the place of its top-level slice.
+func (s *Stream) readSliceIn(ctx context.Context, a, b time.Time, settles bool, depth int) error {
 	queried := s.clock.now()
 	events, split, served, err := s.fetch(ctx, a, b, depth < maxSplitDepth)
 	if err != nil {

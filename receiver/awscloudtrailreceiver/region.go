@@ -214,13 +214,15 @@ func (r *cloudtrailReceiver) identifyAny(ctx context.Context, runs []regionRun, 
 // its credentials (sts:AssumeRole), and an organization's account-regions all start at
 // once.
 func (r *cloudtrailReceiver) callerIdentity(ctx context.Context, rr regionRun) (*sts.GetCallerIdentityOutput, error) {
-	if err := r.gate.Enter(ctx); err != nil {
-		return nil, err
+	var out *sts.GetCallerIdentityOutput
+	var err error
+	if gateErr := r.gate.Do(ctx, func() {
+		callCtx, cancel := context.WithTimeout(ctx, identityTimeout)
+		defer cancel()
+		out, err = sts.NewFromConfig(rr.aws).GetCallerIdentity(callCtx, &sts.GetCallerIdentityInput{})
+	}); gateErr != nil {
+		return nil, gateErr
 	}
-	defer r.gate.Leave()
-	callCtx, cancel := context.WithTimeout(ctx, identityTimeout)
-	defer cancel()
-	out, err := sts.NewFromConfig(rr.aws).GetCallerIdentity(callCtx, &sts.GetCallerIdentityInput{})
 	if err == nil && aws.ToString(out.Account) == "" {
 		err = errNoAccount
 	}
