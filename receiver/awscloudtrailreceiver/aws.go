@@ -33,6 +33,16 @@ var awsCallTimeout = 30 * time.Second
 // (cloudtrail.NewTransport and NewSDKClient keep it). It reads local files only; credentials are fetched
 // on the first request.
 func loadAWSConfig(ctx context.Context, c *Config, region string) (aws.Config, error) {
+	return loadAWSConfigSharing(ctx, c, region, nil)
+}
+
+// loadAWSConfigSharing is loadAWSConfig with the HTTP client of another region's config
+// (nil: a new one). Every SDK client made from the config then shares its connections:
+// left nil, as LoadDefaultConfig leaves it without a CA bundle, each client (one per
+// account-region for its role, one per identity call) would build a transport of its own
+// and keep its connection open, idle, for 90 s: 1,700 connections and 3,400 goroutines
+// for 850 account-regions starting.
+func loadAWSConfigSharing(ctx context.Context, c *Config, region string, shared aws.HTTPClient) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{}
 	if region != "" {
 		opts = append(opts, config.WithRegion(region))
@@ -47,7 +57,12 @@ func loadAWSConfig(ctx context.Context, c *Config, region string) (aws.Config, e
 	// The SDK's request, response and signing logs are never on: an AssumeRole response
 	// body holds the role's credentials, and signed requests carry the session token.
 	cfg.ClientLogMode = 0
-	if b, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok && b != nil {
+	switch b, ok := cfg.HTTPClient.(*awshttp.BuildableClient); {
+	case shared != nil:
+		cfg.HTTPClient = shared // read from the same files and variables: the same CA bundle and proxy
+	case cfg.HTTPClient == nil:
+		cfg.HTTPClient = awshttp.NewBuildableClient().WithTimeout(awsCallTimeout) // what each SDK client would build
+	case ok && b != nil:
 		cfg.HTTPClient = b.WithTimeout(awsCallTimeout) // keeps the CA bundle and proxy set up there
 	}
 	if c.RoleARN != "" {

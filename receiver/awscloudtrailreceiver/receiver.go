@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/extension/xextension/storage"
@@ -138,6 +139,7 @@ func (r *cloudtrailReceiver) openStore(ctx context.Context, host component.Host)
 // of connections per endpoint, up to max_concurrent_reads idle ones to each, and about
 // as many in all), built from the first region's config: the regions' configs differ
 // only by region, so the CA bundle and proxy settings are the same. Shutdown closes it.
+// Likewise their STS and Organizations clients share the first region's HTTP client.
 func (r *cloudtrailReceiver) buildRegions(ctx context.Context, store checkpoint.Store) error {
 	base, err := r.streamSettings()
 	if err != nil {
@@ -151,7 +153,11 @@ func (r *cloudtrailReceiver) buildRegions(ctx context.Context, store checkpoint.
 	r.regions = r.regions[:0]
 	var transport *http.Transport
 	for _, region := range regions {
-		awsCfg, err := loadAWSConfig(ctx, r.cfg, region)
+		var shared aws.HTTPClient
+		if len(r.regions) > 0 {
+			shared = r.regions[0].aws.HTTPClient
+		}
+		awsCfg, err := loadAWSConfigSharing(ctx, r.cfg, region, shared)
 		if err != nil {
 			return err
 		}
