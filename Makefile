@@ -160,7 +160,7 @@ $(RUNVIEW): demo/go.mod $(shell find demo/cmd/runview -name '*.go' -not -name '*
 
 # Every fuzz target for a short, fixed time (the seed corpora also run in `unit`).
 FUZZTIME ?= 10s
-FUZZ_TARGETS := internal/translate:FuzzTranslate internal/translate:FuzzParseObject internal/cloudtrail:FuzzLookupResponse \
+FUZZ_TARGETS := internal/translate:FuzzTranslate internal/translate:FuzzParseObject internal/cloudtrail:FuzzLookupResponse internal/cloudtrail:FuzzDecodeMatchesSDK \
 	internal/redact:FuzzRecord internal/redact:FuzzRedactDifferential internal/cjson:FuzzRecordStream \
 	internal/poll:FuzzStreamPages internal/checkpoint:FuzzUnmarshal internal/sqsinput:FuzzParse
 # Random page-shape histories played against a poll stream (30 under -short, 100 in unit).

@@ -92,6 +92,26 @@ func (c *Client) Lookup(ctx context.Context, q Query, token string) (Page, error
 	if err != nil {
 		return Page{}, err
 	}
+	if res, ok := resultOf(out.ResultMetadata); ok { // decoded by responseCheck
+		page := Page{Events: make([]Event, 0, len(res.Events)), NextToken: aws.ToString(res.NextToken),
+			ServerTime: serverTime(out.ResultMetadata)}
+		for i := range res.Events {
+			e := &res.Events[i]
+			var at time.Time
+			if e.EventTime != nil {
+				at = time.Time(*e.EventTime)
+			}
+			page.Events = append(page.Events, Event{
+				ID:       aws.ToString(e.EventID),
+				Name:     aws.ToString(e.EventName),
+				Time:     at,
+				ReadOnly: aws.ToString(e.ReadOnly),
+				Source:   aws.ToString(e.EventSource),
+				Record:   aws.ToString(e.CloudTrailEvent),
+			})
+		}
+		return page, nil
+	}
 	page := Page{Events: make([]Event, 0, len(out.Events)), NextToken: aws.ToString(out.NextToken),
 		ServerTime: serverTime(out.ResultMetadata)}
 	for i := range out.Events {
