@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -122,6 +123,7 @@ func writeAPIError(w http.ResponseWriter, e *apiError) {
 	body, _ := json.Marshal(doc)
 	w.Header().Set("Content-Type", jsonContentType)
 	w.Header().Set("X-Amzn-ErrorType", e.Code)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(e.Status)
 	_, _ = w.Write(body)
 }
@@ -138,6 +140,7 @@ func (s *Server) succeed(w http.ResponseWriter, rec *RequestRecord, out any) {
 	}
 	rec.Status = http.StatusOK
 	w.Header().Set("Content-Type", jsonContentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body))) // as AWS sends it, not chunked
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }
