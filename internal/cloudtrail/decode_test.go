@@ -9,15 +9,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ctapi "github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cloudtrail"
@@ -163,4 +169,43 @@ func BenchmarkLookupPage(b *testing.B) {
 			b.Fatal(len(p.Events), err)
 		}
 	}
+}
+
+// Pages decoded at once, each into a buffer the next page may reuse, keep their own
+// contents: every event of a page carries the number of its response, as its NextToken
+// does.
+func TestConcurrentPagesKeepTheirOwnContents(t *testing.T) {
+	var n atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		k := n.Add(1)
+		var events []string
+		for i := range 20 {
+			events = append(events, fmt.Sprintf(`{"EventId":"%d-%d","EventTime":1637228462,"CloudTrailEvent":"{\"n\":%d,\"pad\":\"%s\"}"}`,
+				k, i, k, strings.Repeat("x", int(k%7)*300)))
+		}
+		w.Header().Set("Content-Type", amzJSON)
+		_, _ = fmt.Fprintf(w, `{"Events":[%s],"NextToken":"%d"}`, strings.Join(events, ","), k)
+	}))
+	t.Cleanup(ts.Close)
+	client := newClient(t, ts.URL, noRetries)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				page, err := client.Lookup(context.Background(), lastHour(), "")
+				if !assert.NoError(t, err) {
+					return
+				}
+				assert.Len(t, page.Events, 20)
+				for i, e := range page.Events {
+					assert.Equal(t, fmt.Sprintf("%s-%d", page.NextToken, i), e.ID)
+					assert.Contains(t, e.Record, `{"n":`+page.NextToken+`,`)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

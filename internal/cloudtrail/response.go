@@ -13,6 +13,7 @@ import (
 	"mime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/smithy-go"
@@ -55,9 +56,11 @@ var responseCheck = middleware.DeserializeMiddlewareFunc("awscloudtrailResponseC
 	if !ok || resp.StatusCode < 200 || resp.StatusCode >= 300 {
 		return out, md, nil
 	}
-	body, err := readBody(resp)
+	buf := bodies.Get().(*bytes.Buffer)
+	buf.Reset()
+	body, err := readBodyInto(resp, buf)
 	if err != nil {
-		return out, md, err
+		return out, md, err // the error's response still reads buf: not reused
 	}
 	res, err := decodeResult(resp.Header.Get("Content-Type"), body)
 	if err != nil {
@@ -65,6 +68,9 @@ var responseCheck = middleware.DeserializeMiddlewareFunc("awscloudtrailResponseC
 	}
 	md.Set(resultKey{}, res)
 	resp.Body = io.NopCloser(strings.NewReader("{}"))
+	if buf.Cap() <= maxPooledBytes { // res holds copies: nothing reads buf any more
+		bodies.Put(buf)
+	}
 	return out, md, nil
 })
 
@@ -83,7 +89,18 @@ func resultOf(md middleware.Metadata) (*lookupResult, bool) {
 // to maxPresizeBytes is taken on trust: a body that announces more than it sends (a
 // broken proxy, a hostile endpoint) must not cost what it announces.
 func readBody(resp *smithyhttp.Response) ([]byte, error) {
-	var buf bytes.Buffer
+	return readBodyInto(resp, new(bytes.Buffer))
+}
+
+// bodies keeps the buffers of pages decoded and let go (see responseCheck), so that a
+// page of 100 KB does not allocate its buffer again on every request.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBytes bounds the buffers kept in bodies: a rare large page is not held.
+const maxPooledBytes = 1 << 20
+
+// readBodyInto is readBody into buf (empty).
+func readBodyInto(resp *smithyhttp.Response, buf *bytes.Buffer) ([]byte, error) {
 	if n := resp.ContentLength; n > 0 && n <= maxPresizeBytes {
 		buf.Grow(int(n) + bytes.MinRead) // ReadFrom asks for MinRead free bytes before it sees EOF
 	}
