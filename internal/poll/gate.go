@@ -10,7 +10,8 @@ import "context"
 // the slice was emitted (or failed), so the events a receiver holds in memory are at
 // most the gate's size times a slice (Settings.MaxEvents per split level), however many
 // accounts and regions it polls. Translating and delivering takes a second, smaller
-// kind of place (a quarter of the reading places): the translated records and the
+// kind of place (an eighth of the reading places, at least 4 or all of them when fewer):
+// the translated records and the
 // exporter's work on them (an encoded request, a connection with its buffers, when the
 // exporter has no queue) are then bounded by that, while the other streams wait for
 // the API. Waiting streams enter in the order they came (a channel's waiters are served
@@ -21,11 +22,19 @@ type Gate struct {
 	delivering chan struct{}
 }
 
-// NewGate returns a gate of n reading places (at least one), and a quarter as many
-// delivering places (at least one).
+// NewGate returns a gate of n reading places (at least one), and deliverySize(n)
+// delivering places.
 func NewGate(n int) *Gate {
 	n = max(n, 1)
-	return &Gate{places: make(chan struct{}, n), delivering: make(chan struct{}, max(n/4, 1))}
+	return &Gate{places: make(chan struct{}, n), delivering: make(chan struct{}, deliverySize(n))}
+}
+
+// deliverySize is an eighth of n reading places, but at least 4 (n itself when smaller):
+// 64 places deliver 8 parts at once. Exports are fast next to reads, which wait for the
+// API's quota; a few at once keep up with every place reading, while each more costs a
+// translated part and an exporter's request and connection.
+func deliverySize(n int) int {
+	return max(n/8, min(n, 4))
 }
 
 // Size is the gate's number of places.

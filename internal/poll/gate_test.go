@@ -160,3 +160,9 @@ func TestStreamsKeepNoReadStacks(t *testing.T) {
 	t.Logf("stacks of %d waiting streams: %d KiB", streams, grown>>10)
 	assert.Less(t, grown, int64(streams*16<<10), "the waiting streams hold no grown stacks")
 }
+
+func TestDeliverySize(t *testing.T) {
+	for n, want := range map[int]int{1: 1, 3: 3, 4: 4, 8: 4, 31: 4, 32: 4, 64: 8, 100: 12} {
+		assert.Equal(t, want, NewGate(n).DeliverySize(), "%d places", n)
+	}
+}

@@ -133,9 +133,9 @@ func (p *parkedConsumer) ConsumeLogs(ctx context.Context, _ plog.Logs) error {
 }
 
 func TestGateBoundsStreamsDeliveringAtOnce(t *testing.T) {
-	const streams = 8
-	gate := NewGate(streams) // every stream reads at once; a quarter deliver at once
-	require.Equal(t, 2, gate.DeliverySize())
+	const streams = 12
+	gate := NewGate(streams) // every stream reads at once; 4 deliver at once
+	require.Equal(t, 4, gate.DeliverySize())
 	cons := &parkedConsumer{pass: make(chan struct{})}
 	store := checkpoint.NewMemoryStore()
 	errs := make(chan error, streams)
@@ -146,16 +146,16 @@ func TestGateBoundsStreamsDeliveringAtOnce(t *testing.T) {
 		s := NewStream(set, Deps{Source: fewEventsSource{}, Next: cons, Store: store, Gate: gate})
 		go func() { errs <- s.Poll(context.Background()) }()
 	}
-	require.Eventually(t, func() bool { return gate.InUse() == streams && cons.inFlight.Load() == 2 },
-		5*time.Second, time.Millisecond, "every stream read its slice; two deliver")
-	time.Sleep(50 * time.Millisecond) // room for a third call, were it let in
+	require.Eventually(t, func() bool { return gate.InUse() == streams && cons.inFlight.Load() == 4 },
+		5*time.Second, time.Millisecond, "every stream read its slice; four deliver")
+	time.Sleep(50 * time.Millisecond) // room for a fifth call, were it let in
 	for range streams {
 		cons.pass <- struct{}{}
 	}
 	for range streams {
 		require.NoError(t, <-errs)
 	}
-	assert.Equal(t, int32(2), cons.peak.Load(), "never more streams delivering than the gate's delivering places")
+	assert.Equal(t, int32(4), cons.peak.Load(), "never more streams delivering than the gate's delivering places")
 	assert.Zero(t, gate.InUse())
 }
 
