@@ -234,30 +234,21 @@ type laterRefusal struct {
 }
 
 func (c *laterRefusal) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
-	var later bool
-	forEach(ld, func(lr plog.LogRecord) { later = later || c.notYet[eventID(lr)] })
-	if later && !c.poisonedIn(ld) {
+	if holdsAny(ld, c.notYet) && !holdsAny(ld, c.poisoned) {
 		return errors.New("queue full")
 	}
 	return c.refusing.ConsumeLogs(ctx, ld)
 }
 
-func (c *refusing) poisonedIn(ld plog.Logs) bool {
-	var p bool
-	forEach(ld, func(lr plog.LogRecord) { p = p || c.poisoned[eventID(lr)] })
-	return p
-}
-
-func forEach(ld plog.Logs, fn func(plog.LogRecord)) {
-	for i := 0; i < ld.ResourceLogs().Len(); i++ {
-		sls := ld.ResourceLogs().At(i).ScopeLogs()
-		for j := 0; j < sls.Len(); j++ {
-			lrs := sls.At(j).LogRecords()
-			for k := 0; k < lrs.Len(); k++ {
-				fn(lrs.At(k))
-			}
+// holdsAny reports whether ld holds a record with one of ids.
+func holdsAny(ld plog.Logs, ids map[string]bool) bool {
+	b := FromLogs(ld, eventID)
+	for i := range b.Len() {
+		if ids[b.ID(i)] {
+			return true
 		}
 	}
+	return false
 }
 
 // A refusal for now in the middle of a bisection leaves what came before it done with,

@@ -34,16 +34,18 @@ func (p *parkedSource) Lookup(ctx context.Context, q cloudtrail.Query, _ string)
 	}
 	n := p.waiting.Add(1)
 	defer p.waiting.Add(-1)
-	for {
-		if old := p.peak.Load(); n <= old || p.peak.CompareAndSwap(old, n) {
-			break
-		}
-	}
+	notePeak(&p.peak, n)
 	select {
 	case <-p.pass:
 		return cloudtrail.Page{}, nil
 	case <-ctx.Done():
 		return cloudtrail.Page{}, ctx.Err()
+	}
+}
+
+// notePeak raises peak to n, if n is higher.
+func notePeak(peak *atomic.Int32, n int32) {
+	for old := peak.Load(); n > old && !peak.CompareAndSwap(old, n); old = peak.Load() {
 	}
 }
 

@@ -119,11 +119,7 @@ func (p *parkedConsumer) Capabilities() consumer.Capabilities { return consumer.
 func (p *parkedConsumer) ConsumeLogs(ctx context.Context, _ plog.Logs) error {
 	n := p.inFlight.Add(1)
 	defer p.inFlight.Add(-1)
-	for {
-		if old := p.peak.Load(); n <= old || p.peak.CompareAndSwap(old, n) {
-			break
-		}
-	}
+	notePeak(&p.peak, n)
 	select {
 	case <-p.pass:
 		return nil

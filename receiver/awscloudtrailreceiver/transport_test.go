@@ -44,8 +44,7 @@ func serveCounted(t *testing.T, handler http.Handler) (string, *connCounter) {
 		c.mu.Unlock()
 		n := c.inFlight.Add(1)
 		defer c.inFlight.Add(-1)
-		for old := c.peak.Load(); n > old && !c.peak.CompareAndSwap(old, n); old = c.peak.Load() {
-		}
+		notePeak(&c.peak, n)
 		handler.ServeHTTP(w, r)
 	}))
 	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
@@ -59,6 +58,12 @@ func serveCounted(t *testing.T, handler http.Handler) (string, *connCounter) {
 	ts.Start()
 	t.Cleanup(ts.Close)
 	return ts.URL, c
+}
+
+// notePeak raises peak to n, if n is higher.
+func notePeak(peak *atomic.Int32, n int32) {
+	for old := peak.Load(); n > old && !peak.CompareAndSwap(old, n); old = peak.Load() {
+	}
 }
 
 // record starts keeping the connections requests come over.
