@@ -107,7 +107,7 @@ func (c *Client) Lookup(ctx context.Context, q Query, token string) (Page, error
 				Time:     at,
 				ReadOnly: aws.ToString(e.ReadOnly),
 				Source:   aws.ToString(e.EventSource),
-				Record:   aws.ToString(e.CloudTrailEvent),
+				Record:   recordOf(e.CloudTrailEvent),
 			})
 		}
 		return page, nil
@@ -126,4 +126,11 @@ func (c *Client) Lookup(ctx context.Context, q Query, token string) (Page, error
 		})
 	}
 	return page, nil
+}
+
+func recordOf(r *record) string {
+	if r == nil {
+		return ""
+	}
+	return string(*r)
 }

@@ -15,11 +15,14 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithytime "github.com/aws/smithy-go/time"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/otelcol-cloudtrail/awscloudtrail/internal/cjson"
 )
 
 // ErrMalformedResponse is a 2xx LookupEvents response that is not a LookupEvents result:
@@ -134,7 +137,7 @@ type lookupEvent struct {
 	EventTime       *epochTime `json:"EventTime"`
 	EventSource     *string    `json:"EventSource"`
 	ReadOnly        *string    `json:"ReadOnly"`
-	CloudTrailEvent *string    `json:"CloudTrailEvent"`
+	CloudTrailEvent *record    `json:"CloudTrailEvent"`
 	// Not used, read only so that a page is refused where the SDK refuses it.
 	Username    *string      `json:"Username"`
 	AccessKeyID *string      `json:"AccessKeyId"`
@@ -162,6 +165,22 @@ func decodeFresh[T any](b []byte, dst *[]T) error {
 	err := json.Unmarshal(b, &fresh)
 	*dst = fresh
 	return err
+}
+
+// record is the CloudTrailEvent member: the record's JSON, a JSON string full of escaped
+// quotes. encoding/json unquotes such a string into a buffer and then copies it into a
+// string, two allocations of the record's size; cjson.Unquote, which decodes as
+// encoding/json does, builds the string in one.
+type record string
+
+func (r *record) UnmarshalJSON(b []byte) error {
+	if len(b) < 2 || b[0] != '"' {
+		return fmt.Errorf("expected CloudTrailEvent to be a JSON string, got %.32s", b)
+	}
+	// encoding/json hands over a whole, valid JSON string; its contents are read only
+	// for the length of the call.
+	*r = record(cjson.Unquote(unsafe.String(unsafe.SliceData(b[1:]), len(b)-2)))
+	return nil
 }
 
 // epochTime is a JSON number of seconds since the epoch, as the SDK reads a timestamp of
