@@ -186,13 +186,13 @@ func TestDenseBackfillWithShortFirstSliceHoldsOneSlice(t *testing.T) {
 		first   time.Duration
 		maxHeld int
 	}{
-		{5 * time.Minute, 625 + cloudtrail.MaxResults},
+		{150 * time.Second, 375 + cloudtrail.MaxResults},
 		{time.Hour, 0}, // measured only: it holds more
 	} {
 		e := newEnv(t, awsemu.Options{})
 		set := e.settings()
 		set.Start = t0.Add(-time.Hour)
-		set.TargetEvents, set.MaxEvents, set.InitialSlice = 250, 625, tc.first
+		set.TargetEvents, set.MaxEvents, set.InitialSlice = 150, 375, tc.first
 		var evs []awsemu.Event
 		for i := range 3600 {
 			evs = append(evs, e.add(t0.Add(-time.Hour+time.Duration(i)*time.Second), 0, "GetAnomalyGroup"))
@@ -205,7 +205,35 @@ func TestDenseBackfillWithShortFirstSliceHoldsOneSlice(t *testing.T) {
 		if tc.maxHeld > 0 {
 			assert.LessOrEqual(t, h.peakHeld, tc.maxHeld, "first slice %s", tc.first)
 		} else {
-			assert.Greater(t, h.peakHeld, 625+cloudtrail.MaxResults, "first slice %s: the case the short first slice avoids", tc.first)
+			assert.Greater(t, h.peakHeld, 375+cloudtrail.MaxResults, "first slice %s: the case the short first slice avoids", tc.first)
 		}
 	}
+}
+
+// A start_at before the first event: the empty slices grow eightfold each, and the first
+// dense one is far larger than a slice. Split, a stream holds the newer part of each
+// level (its older part's slices grow eightfold again over the empty stretch, and split
+// again, three deep); read again in slices that do not grow past what its pages
+// measured, it holds at most MaxEvents and a page, for a few pages read twice. Every
+// event is emitted once, oldest first, either way.
+func TestDenseHistoryAfterAnEmptyStretchHoldsOneSlice(t *testing.T) {
+	held := map[bool]int{}
+	for _, again := range []bool{false, true} {
+		e := newEnv(t, awsemu.Options{})
+		set := e.settings()
+		set.Start = t0.Add(-90 * time.Minute) // half an hour before the first event
+		set.TargetEvents, set.MaxEvents, set.InitialSlice, set.ReadAgainOnSplit = 150, 375, 150*time.Second, again
+		var evs []awsemu.Event
+		for i := range 3600 {
+			evs = append(evs, e.add(t0.Add(-time.Hour+time.Duration(i)*time.Second), 0, "GetAnomalyGroup"))
+		}
+		h := &heldCounter{Source: e.client, next: e.sink}
+		s := NewStream(set, Deps{Source: h, Next: h, Store: e.store, Metrics: e.metrics, Now: e.clock.Now})
+		require.NoError(t, s.Poll(context.Background()))
+		assert.Equal(t, idsOldestFirst(evs), emittedIDs(e.sink), "read again %t: every event once, oldest first", again)
+		held[again] = s.heldPeak
+		t.Logf("read again %t: at most %d events held, %d events read for %d", again, s.heldPeak, h.returned, len(evs))
+	}
+	assert.LessOrEqual(t, held[true], 375+cloudtrail.MaxResults, "read again: one slice")
+	assert.Greater(t, held[false], 2*(375+cloudtrail.MaxResults), "split: a newer part per level")
 }

@@ -125,6 +125,7 @@ func playHistory(seed uint64) (msg string) {
 		Region: "us-east-1", EventSource: lfm, MaxEventDelay: 15 * time.Minute, Start: t0.Add(-time.Hour),
 		InitialSlice: time.Duration(1+rng.IntN(120)) * time.Minute, MinSlice: time.Second,
 		MaxEvents: maxEvents, TargetEvents: max(1, maxEvents/2), MaxOverlapEvents: 1 + rng.IntN(500),
+		ReadAgainOnSplit: rng.IntN(2) == 0,
 	}
 	sink := &orderCheck{}
 	s := NewStream(set, Deps{Source: src, Next: sink, Store: checkpoint.NewMemoryStore(), Now: clock.Now})

@@ -51,6 +51,13 @@ type Settings struct {
 	TargetEvents     int // events a slice aims to hold
 	MaxEvents        int // a slice that grows past this is cut and read again, smaller
 	MaxOverlapEvents int // see Stream.plan
+	// ReadAgainOnSplit: a slice that outgrows MaxEvents is read again, whole, in smaller
+	// slices, instead of holding the newer part it read while its older part is read. Its
+	// newer pages are then read twice (at most MaxEvents / 50 pages more), and a stream
+	// holds at most MaxEvents and a page, not that at each of maxSplitDepth levels. The
+	// receiver sets it when it runs more streams than places: after an empty stretch a
+	// slice grows eightfold per slice, and the first dense slice then split three deep.
+	ReadAgainOnSplit bool
 }
 
 const (

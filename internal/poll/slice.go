@@ -77,6 +77,7 @@ func (s *Stream) fetch(ctx context.Context, a, b time.Time, canSplit bool) (even
 		s.fillMissing(page.Events, q)
 		ordered = ordered && continuesNewestFirst(events, page.Events)
 		events = append(events, page.Events...)
+		s.heldPeak = max(s.heldPeak, s.holding+len(events))
 		if page.NextToken == "" {
 			return events, time.Time{}, served, nil
 		}

@@ -80,6 +80,10 @@ type Stream struct {
 	sliceDur time.Duration
 	head     atomic.Int64 // state.Head in Unix nanoseconds, for the lag gauge
 
+	// holding is the events the enclosing levels of a split slice hold while the
+	// older part is read; heldPeak is the most events the stream held at once.
+	holding, heldPeak int
+
 	saveErr    error // the last checkpoint save's, nil once one succeeds
 	clock      serverClock
 	probed     bool // the server's clock was asked for once
@@ -304,10 +308,18 @@ func (s *Stream) readSpan(ctx context.Context, sp span) error {
 	return s.readRange(ctx, sp.start, sp.end, sp.settles, 0)
 }
 
-// readRange reads [start, end] in slices of sliceDur, oldest first.
+// readRange reads [start, end] in slices of sliceDur, oldest first. With ReadAgainOnSplit,
+// the slices of a slice read again (depth > 0) do not grow past the size its pages
+// measured: an empty stretch before the dense part would otherwise grow them eightfold
+// each, and the next dense slice would outgrow MaxEvents again, down to the last split
+// level, which is read whole.
 func (s *Stream) readRange(ctx context.Context, start, end time.Time, settles bool, depth int) error {
+	limit := s.sliceDur
 	a := start
 	for !a.After(end) {
+		if depth > 0 && s.set.ReadAgainOnSplit {
+			s.sliceDur = min(s.sliceDur, limit)
+		}
 		b := a.Add(s.sliceDur)
 		if b.After(end) {
 			b = end
@@ -326,7 +338,8 @@ func (s *Stream) readRange(ctx context.Context, start, end time.Time, settles bo
 // readSlice reads [a, b] and emits it. A slice that outgrows MaxEvents is split where its
 // pages (newest first) got to: the older rest is read first, in smaller slices, then the
 // newer part already in hand is emitted. No page is read twice, and memory holds at most
-// one slice per split level (maxSplitDepth).
+// one slice per split level (maxSplitDepth). With ReadAgainOnSplit the newer part is let
+// go and [a, b] is read again in smaller slices: memory holds one slice.
 func (s *Stream) readSlice(ctx context.Context, a, b time.Time, settles bool, depth int) error {
 	if depth == 0 {
 		// A slice and the smaller ones it splits into are read under one place.
@@ -356,10 +369,17 @@ func (s *Stream) readSliceIn(ctx context.Context, a, b time.Time, settles bool, 
 		return s.emit(ctx, events, slice{a, b, queried, settles})
 	}
 	s.shrink(events, a, b)
+	if s.set.ReadAgainOnSplit {
+		clear(events) // let the records go before the smaller slices read them again
+		return s.readRange(ctx, a, b, settles, depth+1)
+	}
+	newer := newerThan(events, split)
+	s.holding += len(newer)
+	defer func() { s.holding -= len(newer) }()
 	if err := s.readRange(ctx, a, split, settles, depth+1); err != nil {
 		return err
 	}
-	return s.emit(ctx, newerThan(events, split), slice{split, b, queried, settles})
+	return s.emit(ctx, newer, slice{split, b, queried, settles})
 }
 
 func (s *Stream) String() string { return fmt.Sprintf("stream %s", s.key) }

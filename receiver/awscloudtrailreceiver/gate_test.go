@@ -92,6 +92,7 @@ func TestManyStreamsReadSmallerSlices(t *testing.T) {
 	assert.Equal(t, manyStreamsTargetEvents, set.TargetEvents)
 	assert.Equal(t, manyStreamsMaxEvents, set.MaxEvents)
 	assert.Equal(t, manyStreamsInitialSlice, set.InitialSlice, "a short first slice: see TestDenseBackfillWithShortFirstSliceHoldsOneSlice")
+	assert.True(t, set.ReadAgainOnSplit, "see TestDenseHistoryAfterAnEmptyStretchHoldsOneSlice")
 
 	cfg.MaxConcurrentReads = DefaultMaxConcurrentReads
 	cfg.Organization = configoptional.Some(OrganizationConfig{RoleName: "reader", RefreshInterval: time.Hour})

@@ -40,22 +40,28 @@ func (r *cloudtrailReceiver) streamSettings() (poll.Settings, error) {
 	if r.manyStreams() {
 		set.TargetEvents, set.MaxEvents = manyStreamsTargetEvents, manyStreamsMaxEvents
 		set.InitialSlice = manyStreamsInitialSlice
+		set.ReadAgainOnSplit = true
 	}
 	return set, nil
 }
 
 // With more streams than max_concurrent_reads, the events in memory are the gate's places
-// times a slice: slices then aim at a quarter of the usual size. That costs about one
-// more request per 250 events in a backfill, and nothing to a stream that reads less
-// than a slice per poll. The first slice is 5 minutes instead of an hour: a first slice
-// that outgrows MaxEvents is split, and its newer part is held while the older part is
-// read, so an hour of dense history (3,600 events at 1 event/s) would hold 625 events
-// plus a slice in every place for the whole backfill. A sparse history costs a few
-// requests more, as slices grow eightfold per slice.
+// times a slice: slices then aim at 150 events instead of 1,000 (at most 375 before one is
+// split). That costs about one more request per 150 events in a backfill, and nothing to
+// a stream that reads less than a slice per poll. The first slice is 150 s instead of an
+// hour (150 events at 1 event/s): a first slice that outgrows MaxEvents is split, and its
+// newer part is held while the older part is read, so an hour of dense history (3,600
+// events at 1 event/s) would hold 375 events plus a slice in every place for the whole
+// backfill. A sparse history costs a few requests more, as slices grow eightfold per
+// slice. And a slice that outgrows 375 events is read again in smaller slices instead of
+// being split (poll.Settings.ReadAgainOnSplit): after an empty stretch (a start_at before
+// the first event) the first dense slice is large, and split three deep it held 1,300
+// events (TestDenseHistoryAfterAnEmptyStretchHoldsOneSlice) in every place at once; read
+// again, it holds at most 375 and a page, for 8 pages read twice.
 const (
-	manyStreamsTargetEvents = 250
-	manyStreamsMaxEvents    = 625
-	manyStreamsInitialSlice = 5 * time.Minute
+	manyStreamsTargetEvents = 150
+	manyStreamsMaxEvents    = 375
+	manyStreamsInitialSlice = 150 * time.Second
 )
 
 // manyStreams reports whether the receiver may run more streams than max_concurrent_reads:
