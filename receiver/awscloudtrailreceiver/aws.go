@@ -77,6 +77,17 @@ func loadAWSConfigSharing(ctx context.Context, c *Config, region string, shared 
 	return cfg, nil
 }
 
+// withoutCallTimeout returns cfg for clients whose calls bound themselves by their
+// progress, not by awsCallTimeout: the SQS input's long polls and S3 reads (a trail file
+// may take longer than that to arrive, and ReadIdleTimeout ends one that stalls). The
+// role's STS client, already built on cfg's HTTP client, keeps the timeout.
+func withoutCallTimeout(cfg aws.Config) aws.Config {
+	if b, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok && b != nil {
+		cfg.HTTPClient = b.WithTimeout(0) // the same CA bundle and proxy
+	}
+	return cfg
+}
+
 // resolveRegions returns the configured regions, or the region of the AWS config or
 // environment when none is set. It reads local files and variables only; Validate does
 // not call it, so that validating a config does no I/O.
