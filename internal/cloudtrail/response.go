@@ -17,7 +17,6 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithytime "github.com/aws/smithy-go/time"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -68,6 +67,9 @@ var responseCheck = middleware.DeserializeMiddlewareFunc("awscloudtrailResponseC
 	res, err := decodeResult(resp.Header.Get("Content-Type"), body)
 	if err != nil {
 		return out, md, err
+	}
+	if res == nil { // the SDK's decoder reads the body in buf: not reused
+		return out, md, nil
 	}
 	md.Set(resultKey{}, res)
 	resp.Body = io.NopCloser(strings.NewReader("{}"))
@@ -199,8 +201,9 @@ func (t *epochTime) UnmarshalJSON(b []byte) error {
 // decodeResult accepts a JSON object without an error type, served as JSON, and decodes
 // it. A result without an Events member is accepted (a page without events), as AWS may
 // leave an empty list out. What is not JSON, not an object or has an error type is
-// ErrMalformedResponse; a member of the wrong type is a *smithy.DeserializationError, as
-// from the SDK's decoder.
+// ErrMalformedResponse; for a member of the wrong type it returns nil and no error: the
+// SDK's decoder is left to read the body, as it would (a *smithy.DeserializationError,
+// or the page when the member is given again with the right type).
 func decodeResult(contentType string, body []byte) (*lookupResult, error) {
 	if !isJSONMediaType(contentType) {
 		return nil, fmt.Errorf("%w: content type %.64q", ErrMalformedResponse, contentType)
@@ -220,7 +223,10 @@ func decodeResult(contentType string, body []byte) (*lookupResult, error) {
 		return nil, fmt.Errorf("%w: HTTP 2xx with error type %.64s", ErrMalformedResponse, res.Type)
 	}
 	if err != nil {
-		return nil, &smithy.DeserializationError{Err: fmt.Errorf("LookupEvents result: %w", err)}
+		// A member of the wrong type: the SDK's decoder, which refuses it too, unless
+		// the member is given again with the right type (its decoder keeps the last one
+		// only, encoding/json reports the first), reads the body instead.
+		return nil, nil
 	}
 	return res, nil
 }

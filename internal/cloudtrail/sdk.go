@@ -106,13 +106,22 @@ func NewTransport(cfg aws.Config, idle int) *http.Transport {
 }
 
 // baseTransport returns a transport this client owns: a clone of cfg's when that is the
-// SDK's buildable client, so that what LoadDefaultConfig set up there (the AWS_CA_BUNDLE
+// SDK's buildable client (or a client that gives a copy of its transport likewise), so that what LoadDefaultConfig set up there (the AWS_CA_BUNDLE
 // or ca_bundle root CAs, proxy settings) applies; else the SDK's default transport.
 func baseTransport(c aws.HTTPClient) *http.Transport {
 	if b, ok := c.(*awshttp.BuildableClient); ok && b != nil {
 		return b.GetTransport()
 	}
+	if b, ok := c.(transportCopier); ok { // a client wrapping a buildable one
+		return b.GetTransport()
+	}
 	return awshttp.NewBuildableClient().GetTransport()
+}
+
+// transportCopier is an HTTP client that gives a copy of its transport, as
+// *awshttp.BuildableClient does.
+type transportCopier interface {
+	GetTransport() *http.Transport
 }
 
 // attemptMiddleware runs once per HTTP attempt, inside the retry loop: it waits for the

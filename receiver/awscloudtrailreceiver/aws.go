@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -61,9 +62,9 @@ func loadAWSConfigSharing(ctx context.Context, c *Config, region string, shared 
 	case shared != nil:
 		cfg.HTTPClient = shared // read from the same files and variables: the same CA bundle and proxy
 	case cfg.HTTPClient == nil:
-		cfg.HTTPClient = awshttp.NewBuildableClient().WithTimeout(awsCallTimeout) // what each SDK client would build
+		cfg.HTTPClient = sharedClient{awshttp.NewBuildableClient().WithTimeout(awsCallTimeout)} // what each SDK client would build
 	case ok && b != nil:
-		cfg.HTTPClient = b.WithTimeout(awsCallTimeout) // keeps the CA bundle and proxy set up there
+		cfg.HTTPClient = sharedClient{b.WithTimeout(awsCallTimeout)} // keeps the CA bundle and proxy set up there
 	}
 	if c.RoleARN != "" {
 		provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), c.RoleARN, func(o *stscreds.AssumeRoleOptions) {
@@ -75,6 +76,30 @@ func loadAWSConfigSharing(ctx context.Context, c *Config, region string, shared 
 		cfg.Credentials = aws.NewCredentialsCache(provider)
 	}
 	return cfg, nil
+}
+
+// sharedClient is the HTTP client of a config, shared by every SDK client made from it.
+// It is not an *awshttp.BuildableClient, which an SDK client copies, with a transport of
+// its own, to set the timeouts of a defaults mode other than legacy (AWS_DEFAULTS_MODE,
+// a profile's defaults_mode) or its read timeout: used as is, it keeps one pool of
+// connections. GetTransport gives a copy of its transport (the CA bundle, the proxy) for
+// CloudTrail's (cloudtrail.NewTransport).
+type sharedClient struct{ b *awshttp.BuildableClient }
+
+func (c sharedClient) Do(r *http.Request) (*http.Response, error) { return c.b.Do(r) }
+
+// GetTransport returns a copy of the client's transport.
+func (c sharedClient) GetTransport() *http.Transport { return c.b.GetTransport() }
+
+// withoutCallTimeout returns cfg for clients whose calls bound themselves by their
+// progress, not by awsCallTimeout: the SQS input's long polls and S3 reads (a trail file
+// may take longer than that to arrive, and ReadIdleTimeout ends one that stalls). The
+// role's STS client, already built on cfg's HTTP client, keeps the timeout.
+func withoutCallTimeout(cfg aws.Config) aws.Config {
+	if c, ok := cfg.HTTPClient.(sharedClient); ok {
+		cfg.HTTPClient = c.b.WithTimeout(0) // the same CA bundle and proxy, a pool of its own
+	}
+	return cfg
 }
 
 // resolveRegions returns the configured regions, or the region of the AWS config or

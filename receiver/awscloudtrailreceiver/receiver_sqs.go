@@ -34,6 +34,7 @@ func (r *cloudtrailReceiver) buildSQS(ctx context.Context) (*sqsinput.Input, err
 	if err != nil {
 		return nil, err
 	}
+	awsCfg = withoutCallTimeout(awsCfg)
 	if awsCfg.Region == "" {
 		return nil, errors.New("sqs.region: not set, not in sqs.queue_url, and no region in the AWS config or environment (AWS_REGION)")
 	}
