@@ -174,26 +174,7 @@ func TestRemovedAccountLeavesTheOthersConnections(t *testing.T) {
 // one connection, not one per role and one per identity call.
 func TestAccountRegionsStartWithinTheGateOverOnePool(t *testing.T) {
 	t.Setenv("AWS_CA_BUNDLE", "")
-	var accts []string
-	for i := range 8 {
-		accts = append(accts, fmt.Sprintf("5000000000%02d", i))
-	}
-	h, sink, w, logs := newAccountsHarness(t, awsemu.Options{Roles: awsemu.ReaderRoles("reader", "", accts...)})
-	ctURL, ct := serveCounted(t, h.srv.Handler())
-	stsURL, sts := serveCounted(t, h.srv.Handler())
-	t.Setenv("AWS_ENDPOINT_URL_STS", stsURL)
-	cfg := h.config()
-	cfg.Endpoint = ctURL
-	cfg.Regions = []string{"us-east-1", "eu-west-1", "ap-south-1", "sa-east-1"}
-	cfg.MaxConcurrentReads = 1
-	var want int
-	for _, a := range accts {
-		want += len(h.addAccountEvents(a, 3)) // in us-east-1; the other regions read empty pages
-		cfg.Accounts = append(cfg.Accounts, AccountConfig{RoleARN: "arn:aws:iam::" + a + ":role/reader"})
-	}
-	r := h.startLogged(cfg, sink, w, logs.logger())
-	t.Cleanup(func() { _ = r.Shutdown(context.Background()) })
-	require.Eventually(t, func() bool { return sink.sink.LogRecordCount() == want }, 30*time.Second, 5*time.Millisecond)
+	h, cfg, accts, ct, sts := countedAccountRegions(t, "5000000000")
 	require.Eventually(t, func() bool {
 		for _, a := range accts {
 			if lookupsOf(h.srv, a) < 2*len(cfg.Regions) { // a probe and a slice in every region
@@ -206,4 +187,33 @@ func TestAccountRegionsStartWithinTheGateOverOnePool(t *testing.T) {
 	assert.Equal(t, int32(1), sts.peak.Load(), "STS requests at once")
 	assert.LessOrEqual(t, sts.opened.Load(), int32(2), "connections to STS, for %d account-regions", len(accts)*len(cfg.Regions))
 	assert.LessOrEqual(t, ct.opened.Load(), int32(2), "connections to CloudTrail, for %d account-regions", len(accts)*len(cfg.Regions))
+}
+
+// countedAccountRegions starts a receiver on 8 role accounts (IDs idPrefix00 to 07) x 4
+// regions with one place, CloudTrail and STS each on a loopback server of its own that
+// counts connections, and waits until every event (in us-east-1; the other regions read
+// empty pages) arrived.
+func countedAccountRegions(t *testing.T, idPrefix string) (*harness, *Config, []string, *connCounter, *connCounter) {
+	t.Helper()
+	var accts []string
+	for i := range 8 {
+		accts = append(accts, fmt.Sprintf("%s%02d", idPrefix, i))
+	}
+	h, sink, w, logs := newAccountsHarness(t, awsemu.Options{Roles: awsemu.ReaderRoles("reader", "", accts...)})
+	ctURL, ct := serveCounted(t, h.srv.Handler())
+	stsURL, sts := serveCounted(t, h.srv.Handler())
+	t.Setenv("AWS_ENDPOINT_URL_STS", stsURL)
+	cfg := h.config()
+	cfg.Endpoint = ctURL
+	cfg.Regions = []string{"us-east-1", "eu-west-1", "ap-south-1", "sa-east-1"}
+	cfg.MaxConcurrentReads = 1
+	var want int
+	for _, a := range accts {
+		want += len(h.addAccountEvents(a, 3))
+		cfg.Accounts = append(cfg.Accounts, AccountConfig{RoleARN: "arn:aws:iam::" + a + ":role/reader"})
+	}
+	r := h.startLogged(cfg, sink, w, logs.logger())
+	t.Cleanup(func() { _ = r.Shutdown(context.Background()) })
+	require.Eventually(t, func() bool { return sink.sink.LogRecordCount() == want }, 30*time.Second, 5*time.Millisecond)
+	return h, cfg, accts, ct, sts
 }
