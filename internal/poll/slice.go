@@ -253,15 +253,12 @@ func (s *Stream) emit(ctx context.Context, events []cloudtrail.Event, sl slice) 
 			for _, e := range done {
 				s.state.Add(e.ID, e.Time)
 			}
-			t.logDropped(s)
-			s.deps.Metrics.Emitted(ctx, t.delivered)
-			s.deps.Metrics.Refused(ctx, len(t.dropped))
+			t.report(ctx, s, false)
 			return err
 		}
 	}
-	t.logDropped(s)
 	s.commit(ctx, sl, handled)
-	t.report(ctx, s)
+	t.report(ctx, s, true)
 	return nil
 }
 
@@ -272,17 +269,20 @@ type tally struct {
 	cause                                    error
 }
 
-func (t *tally) logDropped(s *Stream) {
+// report logs the events refused for good and counts what the slice delivered and
+// dropped; a committed slice also counts its duplicates and the events it could not
+// translate (a slice that failed counts those when it is read again).
+func (t *tally) report(ctx context.Context, s *Stream, committed bool) {
 	if len(t.dropped) > 0 {
 		s.deps.Logger.Warn("Pipeline refused events permanently; dropping them", zap.String("stream", s.key),
 			zap.Int("refused", len(t.dropped)), zap.Int("delivered", t.delivered),
 			zap.Strings("event_ids", t.dropped), zap.Error(t.cause))
 	}
-}
-
-func (t *tally) report(ctx context.Context, s *Stream) {
 	s.deps.Metrics.Emitted(ctx, t.delivered)
 	s.deps.Metrics.Refused(ctx, len(t.dropped))
+	if !committed {
+		return
+	}
 	s.deps.Metrics.Duplicates(ctx, t.dups)
 	s.deps.Metrics.Malformed(ctx, t.malformed)
 	if m, ok := s.deps.Metrics.(RedactionMetrics); ok {
