@@ -13,13 +13,12 @@ import (
 // the slice was emitted (or failed), so the events a receiver holds in memory are at
 // most the gate's size times a slice (Settings.MaxEvents per split level), however many
 // accounts and regions it polls. Translating and delivering takes a second, smaller
-// kind of place (an eighth of the reading places, at least 4 or all of them when fewer):
-// the translated records and the
-// exporter's work on them (an encoded request, a connection with its buffers, when the
-// exporter has no queue) are then bounded by that, while the other streams wait for
-// the API. Waiting streams enter in the order they came (a channel's waiters are served
-// first in, first out), so a busy catch-up cannot starve a stream that only has a page
-// of live events to read. A nil Gate bounds nothing.
+// kind of place (see deliverySize): the translated records and the exporter's work on
+// them (an encoded request, a connection with its buffers, when the exporter has no
+// queue) are then bounded by that, while the other streams wait for the API. Waiting
+// streams enter in the order they came (a channel's waiters are served first in, first
+// out), so a busy catch-up cannot starve a stream that only has a page of live events to
+// read. A nil Gate bounds nothing.
 type Gate struct {
 	places     chan struct{}
 	delivering chan struct{}
