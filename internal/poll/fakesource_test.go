@@ -37,6 +37,9 @@ type fakeSource struct {
 	// pageSizes, while not used up, fix the sizes of the next pages.
 	pageSizes []int
 	calls     int
+	// emptyRun is how many empty pages in a row the source returned: it returns at most
+	// maxTokenRepeats/2, as a longer run of one token is what the stream calls a loop.
+	emptyRun int
 	// serverOffset is added to now() for ServerTime; serverTime false leaves it zero.
 	serverOffset time.Duration
 	serverTime   bool
@@ -106,8 +109,16 @@ func (f *fakeSource) Lookup(_ context.Context, q cloudtrail.Query, token string)
 	case r < f.emptyPage+f.shortPage:
 		n = f.rng.IntN(cloudtrail.MaxResults)
 	}
+	if n == 0 && f.emptyRun >= maxTokenRepeats/2 {
+		n = 1
+	}
 	end := min(start+n, len(match))
 	page.Events = slices.Clone(match[start:end])
+	if len(page.Events) == 0 {
+		f.emptyRun++
+	} else {
+		f.emptyRun = 0
+	}
 	if end < len(match) {
 		var last cloudtrail.Event
 		switch {
